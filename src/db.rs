@@ -1,0 +1,315 @@
+//! Opening a govreport database: the embedded default, or a file with its schema version.
+
+use std::path::{Path, PathBuf};
+
+use once_cell::sync::Lazy;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+use crate::error::{Error, Result};
+use crate::report::{Paragraph, Report, Section, SectionKind};
+use crate::seed;
+
+/// The schema version this library writes (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// The full current schema, run on a new database.
+pub const SCHEMA_SQL: &str = include_str!("../schema.sql");
+
+/// Steps that bring an older database up to date: `(version reached, SQL)`, in order.
+/// Version 1 held the report text and outline; version 2 added the dataset.
+pub const MIGRATIONS: &[(i64, &str)] = &[(2, include_str!("../migrations/0002_dataset.sql"))];
+
+/// How [`Db::open_with`] opens a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Read only; the file must exist and be at the current schema version.
+    ReadOnly,
+    /// Read and write; the file must exist. An older schema is migrated.
+    ReadWrite,
+    /// Read and write; a missing file is created with the schema and the built-in data.
+    Create,
+}
+
+/// An open govreport database.
+///
+/// ```
+/// let db = govreport::Db::open_default()?;
+/// assert_eq!(db.report()?.region, "洛阳市偃师区");
+/// # Ok::<(), govreport::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Db {
+    conn: Connection,
+}
+
+/// The serialized image of the default database, built once per process on first use.
+static DEFAULT_IMAGE: Lazy<std::result::Result<Vec<u8>, String>> =
+    Lazy::new(|| build_default_image().map_err(|e| e.to_string()));
+
+/// Builds the default database in memory and returns its serialized image.
+pub fn build_default_image() -> Result<Vec<u8>> {
+    let mut conn = Connection::open_in_memory()?;
+    initialize(&mut conn)?;
+    Ok(conn.serialize(rusqlite::MAIN_DB)?.to_vec())
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(())
+}
+
+/// Creates the schema and loads every built-in report, in one transaction.
+fn initialize(conn: &mut Connection) -> Result<()> {
+    configure(conn)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute_batch(SCHEMA_SQL)?;
+    for files in seed::BUILTIN {
+        let parsed = files.parse()?;
+        seed::load(&tx, &parsed, files.report_txt)?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+/// Brings a database at `from` up to [`SCHEMA_VERSION`] in one transaction.
+fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Re-read inside the write lock: another process may have migrated meanwhile.
+    let from_now: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if from_now != from {
+        return Ok(());
+    }
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > from) {
+        tx.execute_batch(sql)?;
+        if *version == 2 {
+            // Version 2 added the dataset: fill it for the built-in reports the file holds.
+            for files in seed::BUILTIN {
+                let parsed = files.parse()?;
+                let present: Option<i64> = tx
+                    .query_row(
+                        "SELECT id FROM report WHERE slug = ?1",
+                        [&parsed.report.report.slug],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if present.is_some() {
+                    seed::load_dataset(&tx, &parsed)?;
+                }
+            }
+        }
+        tx.pragma_update(None, "user_version", version)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+impl Db {
+    /// The built-in Yanshi 2024 database, in memory, with everything loaded.
+    ///
+    /// The first call in a process builds the data from the embedded seed files (a few
+    /// milliseconds) and keeps its serialized image; every call then deserializes a copy of
+    /// that image. Changes made to the returned database are private to it and are lost
+    /// when it is dropped.
+    pub fn open_default() -> Result<Db> {
+        let image = DEFAULT_IMAGE
+            .as_ref()
+            .map_err(|e| Error::Data(format!("building the default database failed: {e}")))?;
+        let mut conn = Connection::open_in_memory()?;
+        conn.deserialize_read_exact(rusqlite::MAIN_DB, image.as_slice(), image.len(), false)?;
+        configure(&conn)?;
+        Ok(Db { conn })
+    }
+
+    /// Opens a database file, creating it (with the schema and the built-in data) if missing.
+    /// Same as `open_with(path, OpenMode::Create)`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Db> {
+        Self::open_with(path, OpenMode::Create)
+    }
+
+    /// Opens a database file.
+    ///
+    /// A new file gets the schema and the built-in data. A file with an older schema is
+    /// migrated inside one transaction (unless `mode` is read-only, which fails with
+    /// [`Error::SchemaTooOld`]). A file from a newer govreport fails with
+    /// [`Error::SchemaTooNew`] and is left untouched.
+    pub fn open_with(path: impl AsRef<Path>, mode: OpenMode) -> Result<Db> {
+        let path = path.as_ref();
+        let flags = match mode {
+            OpenMode::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
+            OpenMode::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
+            OpenMode::Create => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        } | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let version = schema_version(&conn)?;
+        let owned = || PathBuf::from(path);
+        if version > SCHEMA_VERSION {
+            return Err(Error::SchemaTooNew {
+                path: owned(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if version == 0 {
+            let tables: i64 =
+                conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+            if tables > 0 {
+                return Err(Error::NotAGovreportDatabase { path: owned() });
+            }
+            if mode == OpenMode::ReadOnly {
+                return Err(Error::SchemaTooOld {
+                    path: owned(),
+                    found: 0,
+                    required: SCHEMA_VERSION,
+                });
+            }
+            initialize(&mut conn)?;
+        } else if version < SCHEMA_VERSION {
+            if mode == OpenMode::ReadOnly {
+                return Err(Error::SchemaTooOld {
+                    path: owned(),
+                    found: version,
+                    required: SCHEMA_VERSION,
+                });
+            }
+            configure(&conn)?;
+            migrate(&mut conn, version)?;
+        }
+        configure(&conn)?;
+        Ok(Db { conn })
+    }
+
+    /// The underlying SQLite connection, for queries the API does not cover.
+    ///
+    /// Prefer [`Db::query_json`] for user-supplied SQL: it runs read-only.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The mutable SQLite connection (transactions need it).
+    pub fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// The schema version of this database (`PRAGMA user_version`).
+    pub fn schema_version(&self) -> Result<i64> {
+        schema_version(&self.conn)
+    }
+
+    /// Every report in the database, by id.
+    pub fn reports(&self) -> Result<Vec<Report>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, slug, title, region, date, meeting, speaker, speaker_office, plan_year
+             FROM report ORDER BY id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(Report {
+                id: r.get(0)?,
+                slug: r.get(1)?,
+                title: r.get(2)?,
+                region: r.get(3)?,
+                date: r.get(4)?,
+                meeting: r.get(5)?,
+                speaker: r.get(6)?,
+                speaker_office: r.get(7)?,
+                plan_year: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The first report (the default database holds only the Yanshi 2024 report).
+    pub fn report(&self) -> Result<Report> {
+        self.reports()?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::NotFound("the database holds no report".into()))
+    }
+
+    /// The report's text exactly as extracted from the PDF.
+    pub fn source_text(&self, report_id: i64) -> Result<String> {
+        self.conn
+            .query_row(
+                "SELECT source_text FROM report WHERE id = ?1",
+                [report_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("report {report_id}")))
+    }
+
+    /// The outline of a report, in document order.
+    pub fn sections(&self, report_id: i64) -> Result<Vec<Section>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, parent_id, kind, number, title, path FROM section
+             WHERE report_id = ?1 ORDER BY id",
+        )?;
+        let rows = st.query_map([report_id], section_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One section by id.
+    pub fn section(&self, id: i64) -> Result<Section> {
+        self.conn
+            .query_row(
+                "SELECT id, parent_id, kind, number, title, path FROM section WHERE id = ?1",
+                [id],
+                section_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("section {id}")))
+    }
+
+    /// The paragraphs of a report, in document order.
+    pub fn paragraphs(&self, report_id: i64) -> Result<Vec<Paragraph>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, section_id, text FROM paragraph WHERE report_id = ?1 ORDER BY ordinal",
+        )?;
+        let rows = st.query_map([report_id], paragraph_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One paragraph by id.
+    pub fn paragraph(&self, id: i64) -> Result<Paragraph> {
+        self.conn
+            .query_row(
+                "SELECT id, section_id, text FROM paragraph WHERE id = ?1",
+                [id],
+                paragraph_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("paragraph {id}")))
+    }
+}
+
+fn section_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Section> {
+    let kind: String = r.get(2)?;
+    Ok(Section {
+        id: r.get(0)?,
+        parent_id: r.get(1)?,
+        kind: SectionKind::from_code(&kind).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                2,
+                rusqlite::types::Type::Text,
+                format!("unknown section kind {kind}").into(),
+            )
+        })?,
+        number: r.get(3)?,
+        title: r.get(4)?,
+        path: r.get(5)?,
+    })
+}
+
+fn paragraph_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Paragraph> {
+    Ok(Paragraph {
+        id: r.get(0)?,
+        section_id: r.get(1)?,
+        text: r.get(2)?,
+    })
+}

@@ -1,0 +1,39 @@
+//! # govreport
+//!
+//! A Chinese district government's annual work report (政府工作报告) as a queryable SQLite
+//! database: its text and outline, the targets it sets, the results it reports, the projects,
+//! places and glossary terms it names — every record with the exact sentence it came from.
+//! The 2024 report of 偃师区 (Yanshi district, Luoyang) is built in.
+//!
+//! ```
+//! use govreport::Db;
+//!
+//! let db = Db::open_default()?;
+//! let report = db.report()?;
+//! assert_eq!((report.region.as_str(), report.date.as_str()), ("洛阳市偃师区", "2024-01-23"));
+//!
+//! // The outline: four parts, then the glossary.
+//! let parts: Vec<_> = db
+//!     .sections(report.id)?
+//!     .into_iter()
+//!     .filter(|s| s.kind == govreport::SectionKind::Part)
+//!     .map(|s| s.title)
+//!     .collect();
+//! assert_eq!(parts[2], "三、2024年重点工作安排");
+//! # Ok::<(), govreport::Error>(())
+//! ```
+//!
+//! Modules, one per concept: [`report`] (text pipeline and outline), [`db`] (opening and
+//! the schema version), [`seed`] (the curated data in `seeds/`), [`units`].
+
+#![warn(missing_docs)]
+
+pub mod db;
+pub mod error;
+pub mod report;
+pub mod seed;
+pub mod units;
+
+pub use db::{Db, OpenMode, SCHEMA_VERSION};
+pub use error::{Error, Result};
+pub use report::{Outline, Paragraph, Report, Section, SectionKind};

@@ -1,0 +1,646 @@
+//! The curated seed data in `seeds/` and how it is loaded into a database.
+//!
+//! The files are compiled into the library (`include_str!`), so a program that links
+//! govreport needs nothing else at run time. `seeds/README.md` documents the format.
+
+use rusqlite::{Transaction, params};
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::report::{self, Outline, SectionKind};
+use crate::units;
+
+/// The files of one report folder in `seeds/`, as text.
+#[derive(Debug, Clone, Copy)]
+pub struct SeedFiles {
+    /// Folder name, e.g. `yanshi-2024`.
+    pub folder: &'static str,
+    /// `report.json`.
+    pub report_json: &'static str,
+    /// `report.txt`, the PDF-extracted text.
+    pub report_txt: &'static str,
+    /// `targets*.jsonl`, concatenated.
+    pub targets: &'static [&'static str],
+    /// `results.jsonl`.
+    pub results: &'static str,
+    /// `projects.jsonl`.
+    pub projects: &'static str,
+    /// `project_totals.jsonl`.
+    pub project_totals: &'static str,
+    /// `places.jsonl`.
+    pub places: &'static str,
+    /// `glossary.jsonl`.
+    pub glossary: &'static str,
+    /// `undefined_terms.jsonl`.
+    pub undefined_terms: &'static str,
+}
+
+macro_rules! seed_file {
+    ($folder:literal, $file:literal) => {
+        include_str!(concat!("../seeds/", $folder, "/", $file))
+    };
+}
+
+/// The reports built into the library; the first is the default.
+pub const BUILTIN: &[SeedFiles] = &[SeedFiles {
+    folder: "yanshi-2024",
+    report_json: seed_file!("yanshi-2024", "report.json"),
+    report_txt: seed_file!("yanshi-2024", "report.txt"),
+    targets: &[
+        seed_file!("yanshi-2024", "targets.jsonl"),
+        seed_file!("yanshi-2024", "targets_b.jsonl"),
+    ],
+    results: seed_file!("yanshi-2024", "results.jsonl"),
+    projects: seed_file!("yanshi-2024", "projects.jsonl"),
+    project_totals: seed_file!("yanshi-2024", "project_totals.jsonl"),
+    places: seed_file!("yanshi-2024", "places.jsonl"),
+    glossary: seed_file!("yanshi-2024", "glossary.jsonl"),
+    undefined_terms: seed_file!("yanshi-2024", "undefined_terms.jsonl"),
+}];
+
+/// `report.json`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSeed {
+    /// The report's metadata.
+    #[serde(flatten)]
+    pub report: report::Report,
+    /// Record ids of this report are `id_base + seed id`.
+    pub id_base: i64,
+    /// The text file in the folder.
+    pub source: String,
+    /// For each metadata field, the words of the text it was read from.
+    pub source_quotes: std::collections::BTreeMap<String, String>,
+}
+
+/// One line of `targets.jsonl` or `results.jsonl`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FigureSeed {
+    /// Stable id from the seed file (record id = `id_base` + this).
+    pub id: i64,
+    /// What is measured, in Chinese.
+    pub metric: String,
+    /// The number in the unit as written.
+    pub value: f64,
+    /// The characters of the quote that state the number.
+    pub written: String,
+    /// Unit as written.
+    pub unit: String,
+    /// Qualifying words as written (`左右`, `力争/以上`).
+    pub qualifier: Option<String>,
+    /// `approximately`, `at_least`, `at_most`, `more_than` or `exactly`.
+    pub comparator: String,
+    /// `growth_rate`, `share`, `level` or `count`.
+    pub measure: String,
+    /// ISO date of the deadline the text gives.
+    pub deadline: Option<String>,
+    /// The deadline words as written (`6月底前`).
+    pub deadline_text: Option<String>,
+    /// Verbatim clause of one paragraph of the normalized text.
+    pub quote: String,
+}
+
+/// One line of `projects.jsonl`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectSeed {
+    /// Stable id from the seed file (record id = `id_base` + this).
+    pub id: i64,
+    /// Name as written.
+    pub name: String,
+    /// The year the record is about.
+    pub year: i32,
+    /// Status words as written.
+    pub status: String,
+    /// Normalized status code.
+    pub status_code: String,
+    /// The project's own investment, as written.
+    pub investment: Option<f64>,
+    /// Unit of `investment`.
+    pub investment_unit: Option<String>,
+    /// Companies named for it.
+    pub companies: Vec<String>,
+    /// Verbatim clause of one paragraph of the normalized text.
+    pub quote: String,
+}
+
+/// One line of `project_totals.jsonl`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectTotalSeed {
+    /// Stable id from the seed file (record id = `id_base` + this).
+    pub id: i64,
+    /// The year the record is about.
+    pub year: i32,
+    /// The set of projects the figure is about.
+    pub scope: String,
+    /// What is measured, in Chinese.
+    pub metric: String,
+    /// The number in the unit as written.
+    pub value: f64,
+    /// The characters of the quote that state the number.
+    pub written: String,
+    /// Unit as written.
+    pub unit: String,
+    /// Verbatim clause of one paragraph of the normalized text.
+    pub quote: String,
+}
+
+/// One designation inside a line of `places.jsonl`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DesignationSeed {
+    /// Name as written.
+    pub name: String,
+    /// `national`, `provincial` or `municipal`.
+    pub level: String,
+    /// The year the record is about.
+    pub year: i32,
+    /// Status words as written.
+    pub status: String,
+    /// Verbatim clause of one paragraph of the normalized text.
+    pub quote: String,
+}
+
+/// One line of `places.jsonl`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceSeed {
+    /// Stable id from the seed file (record id = `id_base` + this).
+    pub id: i64,
+    /// Name as written.
+    pub name: String,
+    /// `town`, `subdistrict`, `village`, `community` or `cluster`.
+    pub kind: String,
+    /// The parent town where the text gives it.
+    pub town: Option<String>,
+    /// Verbatim clause of one paragraph of the normalized text.
+    pub quote: String,
+    /// Titles and honours the place holds or seeks.
+    pub designations: Vec<DesignationSeed>,
+    /// Villages in a cluster, as written.
+    #[serde(default)]
+    pub village_count: Option<i64>,
+}
+
+/// One enumerated part inside a line of `glossary.jsonl`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryPartSeed {
+    /// The label the text introduces the part with, if any.
+    pub label: Option<String>,
+    /// Verbatim text of the part.
+    pub text: String,
+}
+
+/// One line of `glossary.jsonl`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossarySeed {
+    /// The entry number.
+    pub n: i64,
+    /// The term as written between `N．` and `。`.
+    pub term: String,
+    /// Strings whose presence in a paragraph counts as a use.
+    #[serde(rename = "match")]
+    pub patterns: Vec<String>,
+    /// The enumerated parts of the definition.
+    pub parts: Vec<GlossaryPartSeed>,
+}
+
+/// One line of `undefined_terms.jsonl`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UndefinedTermSeed {
+    /// The term as written between `N．` and `。`.
+    pub term: String,
+    /// A clause of the first paragraph that uses the term.
+    pub first_quote: String,
+}
+
+/// Parses a JSON Lines file; blank lines and `#` comments are skipped.
+/// Errors name the file and line.
+pub fn parse_jsonl<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<Vec<T>> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| Error::Data(format!("{file}:{}: {e}", i + 1)))
+        })
+        .collect()
+}
+
+/// Everything in one seed folder, parsed and checked against the text.
+#[derive(Debug, Clone)]
+pub struct ParsedSeed {
+    /// The report's metadata.
+    pub report: ReportSeed,
+    /// Sections and paragraphs of the text.
+    pub outline: Outline,
+    /// `targets*.jsonl`.
+    pub targets: Vec<FigureSeed>,
+    /// `results.jsonl`.
+    pub results: Vec<FigureSeed>,
+    /// `projects.jsonl`.
+    pub projects: Vec<ProjectSeed>,
+    /// `project_totals.jsonl`.
+    pub project_totals: Vec<ProjectTotalSeed>,
+    /// `places.jsonl`.
+    pub places: Vec<PlaceSeed>,
+    /// `glossary.jsonl`.
+    pub glossary: Vec<GlossarySeed>,
+    /// `undefined_terms.jsonl`.
+    pub undefined_terms: Vec<UndefinedTermSeed>,
+}
+
+impl SeedFiles {
+    /// Parses every file of the folder and builds the outline of its text.
+    pub fn parse(&self) -> Result<ParsedSeed> {
+        let f = self.folder;
+        let report: ReportSeed = serde_json::from_str(self.report_json)
+            .map_err(|e| Error::Data(format!("{f}/report.json: {e}")))?;
+        let paragraphs = report::paragraphs(self.report_txt);
+        let outline = report::outline(&paragraphs, report.id_base)?;
+        let mut targets = Vec::new();
+        for (i, t) in self.targets.iter().enumerate() {
+            targets.extend(parse_jsonl(&format!("{f}/targets#{i}"), t)?);
+        }
+        Ok(ParsedSeed {
+            outline,
+            targets,
+            results: parse_jsonl(&format!("{f}/results.jsonl"), self.results)?,
+            projects: parse_jsonl(&format!("{f}/projects.jsonl"), self.projects)?,
+            project_totals: parse_jsonl(&format!("{f}/project_totals.jsonl"), self.project_totals)?,
+            places: parse_jsonl(&format!("{f}/places.jsonl"), self.places)?,
+            glossary: parse_jsonl(&format!("{f}/glossary.jsonl"), self.glossary)?,
+            undefined_terms: parse_jsonl(
+                &format!("{f}/undefined_terms.jsonl"),
+                self.undefined_terms,
+            )?,
+            report,
+        })
+    }
+}
+
+/// Where a quote stands: its paragraph and its offset there in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuoteSite {
+    /// Index into `Outline::paragraphs`.
+    pub paragraph_index: usize,
+    /// Offset of the quote in the paragraph, in characters.
+    pub char_offset: usize,
+}
+
+impl ParsedSeed {
+    /// Finds the one paragraph that contains `quote` exactly once.
+    pub fn locate(&self, what: &str, quote: &str) -> Result<QuoteSite> {
+        let mut found = None;
+        for (i, p) in self.outline.paragraphs.iter().enumerate() {
+            let mut hits = p.text.match_indices(quote);
+            if let Some((byte, _)) = hits.next() {
+                if hits.next().is_some() || found.is_some() {
+                    return Err(Error::Data(format!(
+                        "{what}: quote occurs more than once in the report: {quote}"
+                    )));
+                }
+                found = Some(QuoteSite {
+                    paragraph_index: i,
+                    char_offset: p.text[..byte].chars().count(),
+                });
+            }
+        }
+        found.ok_or_else(|| Error::Data(format!("{what}: quote not in the report: {quote}")))
+    }
+
+    /// The number of the area (part 三) or theme (part 一) enclosing a paragraph, if any.
+    pub fn area_of(&self, paragraph_index: usize) -> Option<i64> {
+        let sections = &self.outline.sections;
+        let mut id = Some(self.outline.paragraphs[paragraph_index].section_id);
+        while let Some(sid) = id {
+            let s = sections.iter().find(|s| s.id == sid)?;
+            if matches!(s.kind, SectionKind::Area | SectionKind::Theme) {
+                return s.number;
+            }
+            id = s.parent_id;
+        }
+        None
+    }
+}
+
+/// Inserts one parsed report with all its records. Runs inside the caller's transaction.
+pub fn load(tx: &Transaction<'_>, seed: &ParsedSeed, source_text: &str) -> Result<()> {
+    let r = &seed.report.report;
+    tx.execute(
+        "INSERT INTO report (id, slug, title, region, date, meeting, speaker, speaker_office,
+                             plan_year, id_base, source_text)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            r.id,
+            r.slug,
+            r.title,
+            r.region,
+            r.date,
+            r.meeting,
+            r.speaker,
+            r.speaker_office,
+            r.plan_year,
+            seed.report.id_base,
+            source_text
+        ],
+    )?;
+    let mut st = tx.prepare(
+        "INSERT INTO section (id, report_id, parent_id, kind, number, title, path)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for s in &seed.outline.sections {
+        st.execute(params![
+            s.id,
+            r.id,
+            s.parent_id,
+            s.kind.code(),
+            s.number,
+            s.title,
+            s.path
+        ])?;
+    }
+    let mut st = tx.prepare(
+        "INSERT INTO paragraph (id, report_id, section_id, ordinal, text)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, p) in seed.outline.paragraphs.iter().enumerate() {
+        st.execute(params![p.id, r.id, p.section_id, i as i64 + 1, p.text])?;
+    }
+    load_dataset(tx, seed)
+}
+
+/// Inserts the records of a report whose text and outline are already in the database.
+pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
+    let r = &seed.report.report;
+    let base = seed.report.id_base;
+    let para = |i: usize| &seed.outline.paragraphs[i];
+    for (kind, year, list) in [
+        ("target", r.plan_year, &seed.targets),
+        ("result", r.plan_year - 1, &seed.results),
+    ] {
+        let mut st = tx.prepare(
+            "INSERT INTO figure (id, kind, report_id, year, area, section_id, paragraph_id,
+                metric, value, written, unit, qualifier, comparator, measure, base_value,
+                base_unit, deadline, deadline_text, quote, quote_start)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                     ?17, ?18, ?19, ?20)",
+        )?;
+        for f in list {
+            let what = format!("{kind} {}", f.id);
+            let site = seed.locate(&what, &f.quote)?;
+            let p = para(site.paragraph_index);
+            let (base_value, base_unit) = units::to_base(f.value, &f.unit);
+            st.execute(params![
+                base + f.id,
+                kind,
+                r.id,
+                year,
+                seed.area_of(site.paragraph_index),
+                p.section_id,
+                p.id,
+                f.metric,
+                f.value,
+                f.written,
+                f.unit,
+                f.qualifier,
+                f.comparator,
+                f.measure,
+                base_value,
+                base_unit,
+                f.deadline,
+                f.deadline_text,
+                f.quote,
+                site.char_offset as i64
+            ])
+            .map_err(|e| Error::Data(format!("{what}: {e}")))?;
+        }
+    }
+    let mut st = tx.prepare(
+        "INSERT INTO project (id, report_id, name, year, status, status_code, investment,
+            investment_unit, investment_base, area, section_id, paragraph_id, quote, quote_start)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    let mut company = tx.prepare(
+        "INSERT INTO project_company (project_id, ordinal, company) VALUES (?1, ?2, ?3)",
+    )?;
+    for pr in &seed.projects {
+        let what = format!("project {}", pr.id);
+        let site = seed.locate(&what, &pr.quote)?;
+        let p = para(site.paragraph_index);
+        let investment_base = match (pr.investment, &pr.investment_unit) {
+            (Some(v), Some(u)) => Some(units::to_base(v, u).0),
+            _ => None,
+        };
+        st.execute(params![
+            base + pr.id,
+            r.id,
+            pr.name,
+            pr.year,
+            pr.status,
+            pr.status_code,
+            pr.investment,
+            pr.investment_unit,
+            investment_base,
+            seed.area_of(site.paragraph_index),
+            p.section_id,
+            p.id,
+            pr.quote,
+            site.char_offset as i64
+        ])
+        .map_err(|e| Error::Data(format!("{what}: {e}")))?;
+        for (i, c) in pr.companies.iter().enumerate() {
+            company.execute(params![base + pr.id, i as i64 + 1, c])?;
+        }
+    }
+    let mut st = tx.prepare(
+        "INSERT INTO project_total (id, report_id, year, scope, metric, value, written, unit,
+            base_value, base_unit, section_id, paragraph_id, quote, quote_start)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    for t in &seed.project_totals {
+        let what = format!("project total {}", t.id);
+        let site = seed.locate(&what, &t.quote)?;
+        let p = para(site.paragraph_index);
+        let (bv, bu) = units::to_base(t.value, &t.unit);
+        st.execute(params![
+            base + t.id,
+            r.id,
+            t.year,
+            t.scope,
+            t.metric,
+            t.value,
+            t.written,
+            t.unit,
+            bv,
+            bu,
+            p.section_id,
+            p.id,
+            t.quote,
+            site.char_offset as i64
+        ])
+        .map_err(|e| Error::Data(format!("{what}: {e}")))?;
+    }
+    let mut st = tx.prepare(
+        "INSERT INTO place (id, report_id, name, kind, town, village_count, paragraph_id,
+            quote, quote_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut des = tx.prepare(
+        "INSERT INTO designation (place_id, ordinal, name, level, year, status, paragraph_id,
+            quote, quote_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for pl in &seed.places {
+        let what = format!("place {}", pl.id);
+        let site = seed.locate(&what, &pl.quote)?;
+        st.execute(params![
+            base + pl.id,
+            r.id,
+            pl.name,
+            pl.kind,
+            pl.town,
+            pl.village_count,
+            para(site.paragraph_index).id,
+            pl.quote,
+            site.char_offset as i64
+        ])
+        .map_err(|e| Error::Data(format!("{what}: {e}")))?;
+        for (i, d) in pl.designations.iter().enumerate() {
+            let site = seed.locate(&format!("{what} designation {}", i + 1), &d.quote)?;
+            des.execute(params![
+                base + pl.id,
+                i as i64 + 1,
+                d.name,
+                d.level,
+                d.year,
+                d.status,
+                para(site.paragraph_index).id,
+                d.quote,
+                site.char_offset as i64
+            ])
+            .map_err(|e| Error::Data(format!("{what}: {e}")))?;
+        }
+    }
+    load_glossary(tx, seed)
+}
+
+/// The glossary entry paragraphs: `(entry number, term, definition, paragraph index)`.
+pub fn glossary_entries(outline: &Outline) -> Vec<(i64, String, String, usize)> {
+    outline
+        .paragraphs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let s = outline.sections.iter().find(|s| s.id == p.section_id)?;
+            if s.kind != SectionKind::GlossaryEntry {
+                return None;
+            }
+            let n = s.number?;
+            let rest = p.text.split_once('．')?.1;
+            let (term, definition) = rest.split_once('。')?;
+            Some((n, term.to_string(), definition.to_string(), i))
+        })
+        .collect()
+}
+
+fn load_glossary(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
+    let r = &seed.report.report;
+    let base = seed.report.id_base;
+    let entries = glossary_entries(&seed.outline);
+    let glossary_section_ids: Vec<i64> = seed
+        .outline
+        .sections
+        .iter()
+        .filter(|s| matches!(s.kind, SectionKind::Glossary | SectionKind::GlossaryEntry))
+        .map(|s| s.id)
+        .collect();
+    let mut term_st = tx.prepare(
+        "INSERT INTO glossary_term (id, report_id, n, term, definition, paragraph_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut part_st = tx.prepare(
+        "INSERT INTO glossary_part (term_id, ordinal, label, text) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    let mut match_st =
+        tx.prepare("INSERT INTO glossary_match (term_id, pattern) VALUES (?1, ?2)")?;
+    let mut mention_st =
+        tx.prepare("INSERT INTO glossary_mention (term_id, paragraph_id) VALUES (?1, ?2)")?;
+    for (n, term, definition, pi) in &entries {
+        let g = seed
+            .glossary
+            .iter()
+            .find(|g| g.n == *n)
+            .ok_or_else(|| Error::Data(format!("glossary.jsonl has no entry {n}")))?;
+        if &g.term != term {
+            return Err(Error::Data(format!(
+                "glossary {n}: term {} is {term} in the text",
+                g.term
+            )));
+        }
+        let id = base + n;
+        term_st.execute(params![
+            id,
+            r.id,
+            n,
+            term,
+            definition,
+            seed.outline.paragraphs[*pi].id
+        ])?;
+        for (i, part) in g.parts.iter().enumerate() {
+            if !definition.contains(&part.text) {
+                return Err(Error::Data(format!(
+                    "glossary {n}: part not in the definition: {}",
+                    part.text
+                )));
+            }
+            part_st.execute(params![id, i as i64 + 1, part.label, part.text])?;
+        }
+        for pattern in &g.patterns {
+            match_st.execute(params![id, pattern])?;
+        }
+        for p in &seed.outline.paragraphs {
+            if glossary_section_ids.contains(&p.section_id) {
+                continue;
+            }
+            if g.patterns.iter().any(|m| p.text.contains(m.as_str())) {
+                mention_st.execute(params![id, p.id])?;
+            }
+        }
+    }
+    if entries.len() != seed.glossary.len() {
+        return Err(Error::Data(format!(
+            "glossary.jsonl has {} entries, the text {}",
+            seed.glossary.len(),
+            entries.len()
+        )));
+    }
+    let mut st = tx.prepare(
+        "INSERT INTO undefined_term (id, report_id, term, first_paragraph_id, first_quote)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, u) in seed.undefined_terms.iter().enumerate() {
+        let first = seed
+            .outline
+            .paragraphs
+            .iter()
+            .find(|p| p.text.contains(u.term.as_str()))
+            .ok_or_else(|| Error::Data(format!("undefined term {} is never used", u.term)))?;
+        if !first.text.contains(u.first_quote.as_str()) {
+            return Err(Error::Data(format!(
+                "undefined term {}: first_quote is not in its first paragraph",
+                u.term
+            )));
+        }
+        st.execute(params![
+            base + i as i64 + 1,
+            r.id,
+            u.term,
+            first.id,
+            u.first_quote
+        ])?;
+    }
+    Ok(())
+}
