@@ -1,4 +1,4 @@
--- govreport schema, version 2. The one source of the schema: the library runs this file on
+-- govreport schema, version 3. The one source of the schema: the library runs this file on
 -- a new database and `migrations/` on an older one (PRAGMA user_version holds the version).
 --
 -- Conventions:
@@ -96,11 +96,14 @@ CREATE TABLE project (
     investment_unit TEXT,                             -- '亿元' …
     investment_base REAL,                             -- investment in 元
     area            INTEGER CHECK (area BETWEEN 1 AND 10), -- area （N） (2024) or theme N (2023)
+    deadline        TEXT CHECK (deadline GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    deadline_text   TEXT,                             -- '5月底前' as written
     section_id      INTEGER NOT NULL REFERENCES section(id),
     paragraph_id    INTEGER NOT NULL REFERENCES paragraph(id),
     quote           TEXT NOT NULL CHECK (length(quote) > 0),
     quote_start     INTEGER NOT NULL CHECK (quote_start >= 0),
-    CHECK ((investment IS NULL) = (investment_unit IS NULL))
+    CHECK ((investment IS NULL) = (investment_unit IS NULL)),
+    CHECK ((deadline IS NULL) = (deadline_text IS NULL))
 );
 CREATE INDEX project_report ON project(report_id, year, status_code);
 
@@ -122,6 +125,9 @@ CREATE TABLE project_total (
     value        REAL NOT NULL,
     written      TEXT NOT NULL,
     unit         TEXT NOT NULL,
+    qualifier    TEXT,                                -- '以上', '超过' as written
+    comparator   TEXT NOT NULL CHECK (comparator IN ('approximately', 'at_least', 'at_most',
+                                                     'more_than', 'exactly')),
     base_value   REAL NOT NULL,
     base_unit    TEXT NOT NULL,
     section_id   INTEGER NOT NULL REFERENCES section(id),
@@ -201,4 +207,22 @@ CREATE TABLE undefined_term (
     first_paragraph_id INTEGER NOT NULL REFERENCES paragraph(id),
     first_quote        TEXT NOT NULL,                 -- clause of its first use
     UNIQUE (report_id, term)
+);
+
+-- ---------------------------------------------------------------------------------------
+-- Search (version 3; src/search.rs, migrations/0003_search.sql)
+-- ---------------------------------------------------------------------------------------
+
+-- The full-text index of every searchable record: paragraphs, targets and results, projects,
+-- places and glossary terms. Contentless (`content=''`): it keeps no copy of any text, only
+-- the postings. rowid = record id * 8 + kind code (1 paragraph, 2 target, 3 result,
+-- 4 project, 5 place, 6 glossary; glossary uses glossary_term.id). `body` receives the text
+-- pre-split by the library into overlapping bigrams of letter/digit runs (ASCII lowercased),
+-- plus each run's last character as a unigram; the `ascii` tokenizer keeps those tokens
+-- whole. Only the library writes it (govreport::search::rebuild_index).
+CREATE VIRTUAL TABLE search_index USING fts5(
+    body,
+    content = '',
+    tokenize = 'ascii',
+    detail = full
 );

@@ -44,11 +44,14 @@ CREATE TABLE project (
     investment_unit TEXT,                             -- '亿元' …
     investment_base REAL,                             -- investment in 元
     area            INTEGER CHECK (area BETWEEN 1 AND 10), -- area （N） (2024) or theme N (2023)
+    deadline        TEXT CHECK (deadline GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    deadline_text   TEXT,                             -- '5月底前' as written
     section_id      INTEGER NOT NULL REFERENCES section(id),
     paragraph_id    INTEGER NOT NULL REFERENCES paragraph(id),
     quote           TEXT NOT NULL CHECK (length(quote) > 0),
     quote_start     INTEGER NOT NULL CHECK (quote_start >= 0),
-    CHECK ((investment IS NULL) = (investment_unit IS NULL))
+    CHECK ((investment IS NULL) = (investment_unit IS NULL)),
+    CHECK ((deadline IS NULL) = (deadline_text IS NULL))
 );
 CREATE INDEX project_report ON project(report_id, year, status_code);
 
@@ -70,6 +73,9 @@ CREATE TABLE project_total (
     value        REAL NOT NULL,
     written      TEXT NOT NULL,
     unit         TEXT NOT NULL,
+    qualifier    TEXT,                                -- '以上', '超过' as written
+    comparator   TEXT NOT NULL CHECK (comparator IN ('approximately', 'at_least', 'at_most',
+                                                     'more_than', 'exactly')),
     base_value   REAL NOT NULL,
     base_unit    TEXT NOT NULL,
     section_id   INTEGER NOT NULL REFERENCES section(id),

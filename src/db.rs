@@ -10,14 +10,18 @@ use crate::report::{Paragraph, Report, Section, SectionKind};
 use crate::seed;
 
 /// The schema version this library writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The full current schema, run on a new database.
 pub const SCHEMA_SQL: &str = include_str!("../schema.sql");
 
 /// Steps that bring an older database up to date: `(version reached, SQL)`, in order.
-/// Version 1 held the report text and outline; version 2 added the dataset.
-pub const MIGRATIONS: &[(i64, &str)] = &[(2, include_str!("../migrations/0002_dataset.sql"))];
+/// Version 1 held the report text and outline; version 2 added the dataset; version 3 the
+/// search index.
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (2, include_str!("../migrations/0002_dataset.sql")),
+    (3, include_str!("../migrations/0003_search.sql")),
+];
 
 /// How [`Db::open_with`] opens a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +71,7 @@ fn initialize(conn: &mut Connection) -> Result<()> {
         let parsed = files.parse()?;
         seed::load(&tx, &parsed, files.report_txt)?;
     }
+    crate::search::rebuild_index(&tx)?;
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
     Ok(())
@@ -101,6 +106,10 @@ fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
                     seed::load_dataset(&tx, &parsed)?;
                 }
             }
+        }
+        if *version == 3 {
+            // Version 3 added the search index: fill it for every record the file holds.
+            crate::search::rebuild_index(&tx)?;
         }
         tx.pragma_update(None, "user_version", version)?;
     }

@@ -24,16 +24,30 @@
 //! ```
 //!
 //! Modules, one per concept: [`report`] (text pipeline and outline), [`db`] (opening and
-//! the schema version), [`seed`] (the curated data in `seeds/`), [`units`].
+//! the schema version), [`figures`] (targets and results), [`projects`], [`places`],
+//! [`glossary`], [`export`] (the dataset as JSON), [`seed`] (the curated data in `seeds/`),
+//! [`units`] (base-unit conversion).
 
 #![warn(missing_docs)]
 
 pub mod db;
 pub mod error;
+pub mod export;
+pub mod figures;
+pub mod glossary;
+pub mod places;
+pub mod projects;
 pub mod report;
+pub mod search;
 pub mod seed;
 pub mod units;
 
 pub use db::{Db, OpenMode, SCHEMA_VERSION};
 pub use error::{Error, Result};
+pub use export::Export;
+pub use figures::{Comparator, Figure, FigureFilter, FigureKind, Measure};
+pub use glossary::{GlossaryPart, GlossaryTerm, UndefinedTerm};
+pub use places::{Designation, Place, PlaceFilter, PlaceKind};
+pub use projects::{Project, ProjectFilter, ProjectTotal, StatusCode};
 pub use report::{Outline, Paragraph, Report, Section, SectionKind};
+pub use search::{SearchHit, SearchKind, SearchOptions, SearchOrder};

@@ -121,6 +121,10 @@ pub struct ProjectSeed {
     pub investment_unit: Option<String>,
     /// Companies named for it.
     pub companies: Vec<String>,
+    /// ISO date of the deadline the text gives.
+    pub deadline: Option<String>,
+    /// The deadline words as written (`6月底前`).
+    pub deadline_text: Option<String>,
     /// Verbatim clause of one paragraph of the normalized text.
     pub quote: String,
 }
@@ -143,6 +147,10 @@ pub struct ProjectTotalSeed {
     pub written: String,
     /// Unit as written.
     pub unit: String,
+    /// Qualifying words as written (`左右`, `力争/以上`).
+    pub qualifier: Option<String>,
+    /// `approximately`, `at_least`, `at_most`, `more_than` or `exactly`.
+    pub comparator: String,
     /// Verbatim clause of one paragraph of the normalized text.
     pub quote: String,
 }
@@ -422,8 +430,9 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
     }
     let mut st = tx.prepare(
         "INSERT INTO project (id, report_id, name, year, status, status_code, investment,
-            investment_unit, investment_base, area, section_id, paragraph_id, quote, quote_start)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            investment_unit, investment_base, area, section_id, paragraph_id, quote, quote_start,
+            deadline, deadline_text)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?;
     let mut company = tx.prepare(
         "INSERT INTO project_company (project_id, ordinal, company) VALUES (?1, ?2, ?3)",
@@ -450,7 +459,9 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
             p.section_id,
             p.id,
             pr.quote,
-            site.char_offset as i64
+            site.char_offset as i64,
+            pr.deadline,
+            pr.deadline_text
         ])
         .map_err(|e| Error::Data(format!("{what}: {e}")))?;
         for (i, c) in pr.companies.iter().enumerate() {
@@ -459,8 +470,9 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
     }
     let mut st = tx.prepare(
         "INSERT INTO project_total (id, report_id, year, scope, metric, value, written, unit,
-            base_value, base_unit, section_id, paragraph_id, quote, quote_start)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            base_value, base_unit, section_id, paragraph_id, quote, quote_start, qualifier,
+            comparator)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?;
     for t in &seed.project_totals {
         let what = format!("project total {}", t.id);
@@ -481,7 +493,9 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
             p.section_id,
             p.id,
             t.quote,
-            site.char_offset as i64
+            site.char_offset as i64,
+            t.qualifier,
+            t.comparator
         ])
         .map_err(|e| Error::Data(format!("{what}: {e}")))?;
     }

@@ -1,0 +1,357 @@
+//! Search: hits equal a plain substring scan, ranking is sane, bad queries are safe.
+
+use std::collections::BTreeSet;
+
+use govreport::{Db, Error, SearchHit, SearchKind, SearchOptions, SearchOrder};
+
+/// Every search document `(kind, id, text)`, built here independently of the library with
+/// the texts the search is specified over.
+fn documents(db: &Db) -> Vec<(String, i64, String)> {
+    let sql = "SELECT 'paragraph', id, text FROM paragraph
+               UNION ALL SELECT kind, id, metric || ' ' || quote FROM figure
+               UNION ALL SELECT 'project', id, name || ' ' || quote FROM project
+               UNION ALL SELECT 'place', id, name || ' ' || quote FROM place
+               UNION ALL SELECT 'glossary', n, term || ' ' || definition FROM glossary_term";
+    let conn = db.connection();
+    let mut st = conn.prepare(sql).unwrap();
+    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// The plain scan: documents containing every whitespace-separated term, ASCII letters
+/// compared case-insensitively (as `LIKE`).
+fn scan(docs: &[(String, i64, String)], query: &str) -> BTreeSet<(String, i64)> {
+    let terms: Vec<String> = query
+        .split_whitespace()
+        .map(|t| t.to_ascii_lowercase())
+        .collect();
+    docs.iter()
+        .filter(|(_, _, text)| {
+            let lower = text.to_ascii_lowercase();
+            terms.iter().all(|t| lower.contains(t.as_str()))
+        })
+        .map(|(k, id, _)| (k.clone(), *id))
+        .collect()
+}
+
+fn keys(hits: &[SearchHit]) -> BTreeSet<(String, i64)> {
+    hits.iter().map(|h| (h.kind.clone(), h.id)).collect()
+}
+
+const QUERIES: &[&str] = &[
+    // 1 character
+    "储", "葡", "村", "镇", "亿", // 2 characters
+    "储能", "氢能", "葡萄", "项目", "发展", "偃师", // 3 characters
+    "二里头", "首阳山", "新能源", // 4 and more
+    "老旧小区", "乡村振兴", "全钒液流电池", "中国式现代化", // Latin letters and digits
+    "G310", "g310", "5G", "5g", "PM2.5", "pm10", "A级", "亿元", "2024", "1+N", "6%",
+    // several terms
+    "储能 项目", "储 能", "乡村 振兴 示范", "二里头 片区", // punctuation inside a term
+    "“1+N”", "、", "。", "（一）", // nothing
+    "不存在的词", "储能储能", "xyz",
+];
+
+#[test]
+fn hits_equal_a_substring_scan() {
+    let db = Db::open_default().unwrap();
+    let docs = documents(&db);
+    assert!(docs.len() > 300, "{} documents", docs.len());
+    let mut nonempty = 0;
+    for q in QUERIES {
+        let want = scan(&docs, q);
+        for order in [SearchOrder::Rank, SearchOrder::Index] {
+            let opts = SearchOptions {
+                order,
+                ..SearchOptions::default()
+            };
+            let hits = db.search(q, &opts).unwrap();
+            assert_eq!(keys(&hits).len(), hits.len(), "{q}: duplicate hits");
+            assert_eq!(keys(&hits), want, "{q} ({order:?})");
+        }
+        if !want.is_empty() {
+            nonempty += 1;
+        }
+    }
+    assert!(nonempty >= 30, "only {nonempty} queries found anything");
+}
+
+#[test]
+fn every_kind_is_searched_and_filtered() {
+    let db = Db::open_default().unwrap();
+    let docs = documents(&db);
+    for q in ["储能", "村", "二里头", "项目", "四化"] {
+        let all = scan(&docs, q);
+        for kind in SearchKind::ALL {
+            let opts = SearchOptions {
+                kinds: Some(vec![kind]),
+                ..SearchOptions::default()
+            };
+            let got = keys(&db.search(q, &opts).unwrap());
+            let want: BTreeSet<_> = all
+                .iter()
+                .filter(|(k, _)| k == kind.as_str())
+                .cloned()
+                .collect();
+            assert_eq!(got, want, "{q} / {kind:?}");
+        }
+    }
+    // Each kind is found by some query.
+    for (q, kind) in [
+        ("储能", "paragraph"),
+        ("新建5G基站", "target"),
+        ("地区生产总值", "result"),
+        ("储能", "project"),
+        ("二里头片区", "place"),
+        ("四化提升", "glossary"),
+    ] {
+        let hits = db.search(q, &SearchOptions::default()).unwrap();
+        assert!(hits.iter().any(|h| h.kind == kind), "{q} finds no {kind}");
+    }
+    let none = SearchOptions {
+        kinds: Some(vec![]),
+        ..SearchOptions::default()
+    };
+    assert!(db.search("储能", &none).unwrap().is_empty());
+}
+
+#[test]
+fn hits_carry_ids_paths_and_marked_snippets() {
+    let db = Db::open_default().unwrap();
+    let opts = SearchOptions {
+        mark_start: "<<".into(),
+        mark_end: ">>".into(),
+        ..SearchOptions::default()
+    };
+    for q in ["储能", "G310", "二里头", "乡村振兴"] {
+        let hits = db.search(q, &opts).unwrap();
+        assert!(!hits.is_empty(), "{q}");
+        for h in &hits {
+            assert!(!h.section_path.is_empty(), "{q}: {h:?}");
+            assert!(h.score > 0.0, "{q}: {h:?}");
+            assert!(
+                h.snippet.contains(&format!("<<{q}>>")),
+                "{q}: snippet {:?}",
+                h.snippet
+            );
+            // Markers aside, the snippet is a piece of the original text.
+            let plain = h.snippet.replace("<<", "").replace(">>", "");
+            let core = plain.trim_start_matches('…').trim_end_matches('…');
+            let docs = documents(&db);
+            let (_, _, text) = docs
+                .iter()
+                .find(|(k, id, _)| *k == h.kind && *id == h.id)
+                .unwrap();
+            assert!(text.contains(core), "{q}: {core:?} not in {text:?}");
+            assert!(core.chars().count() <= q.chars().count() + 40 + 1);
+            if h.kind == "paragraph" {
+                let p = db.paragraph(h.id).unwrap();
+                assert_eq!(db.section(p.section_id).unwrap().path, h.section_path);
+            }
+        }
+    }
+    // A case-folded Latin match keeps the original case inside the markers.
+    let hits = db.search("g310", &opts).unwrap();
+    assert!(hits.iter().all(|h| h.snippet.contains("<<G310>>")));
+}
+
+#[test]
+fn limit_and_offset_page_through_the_ranked_hits() {
+    let db = Db::open_default().unwrap();
+    for order in [SearchOrder::Rank, SearchOrder::Index] {
+        let all = db
+            .search(
+                "村",
+                &SearchOptions {
+                    order,
+                    ..SearchOptions::default()
+                },
+            )
+            .unwrap();
+        assert!(all.len() > 40);
+        if order == SearchOrder::Rank {
+            assert!(all.windows(2).all(|w| w[0].score >= w[1].score));
+        }
+        let mut paged = Vec::new();
+        for page in 0.. {
+            let hits = db
+                .search(
+                    "村",
+                    &SearchOptions {
+                        order,
+                        limit: Some(7),
+                        offset: page * 7,
+                        ..SearchOptions::default()
+                    },
+                )
+                .unwrap();
+            if hits.is_empty() {
+                break;
+            }
+            assert!(hits.len() <= 7);
+            paged.extend(hits);
+        }
+        assert_eq!(paged, all, "{order:?}");
+    }
+    let opts = SearchOptions {
+        limit: Some(0),
+        ..SearchOptions::default()
+    };
+    assert!(db.search("村", &opts).unwrap().is_empty());
+}
+
+/// The id of the paragraph whose text starts with `start`.
+fn paragraph_starting(db: &Db, start: &str) -> i64 {
+    let report = db.report().unwrap();
+    let ps = db.paragraphs(report.id).unwrap();
+    let found: Vec<_> = ps.iter().filter(|p| p.text.starts_with(start)).collect();
+    assert_eq!(found.len(), 1, "{start}");
+    found[0].id
+}
+
+/// The id of the only paragraph that contains `part`.
+fn paragraph_containing(db: &Db, part: &str) -> i64 {
+    let report = db.report().unwrap();
+    let ps = db.paragraphs(report.id).unwrap();
+    let found: Vec<_> = ps.iter().filter(|p| p.text.contains(part)).collect();
+    assert_eq!(found.len(), 1, "{part}");
+    found[0].id
+}
+
+#[test]
+fn a_paragraph_about_the_query_ranks_above_a_passing_mention() {
+    let db = Db::open_default().unwrap();
+    let cases = [
+        // The paragraph about the two future industries vs. a base named in a list.
+        (
+            "储能",
+            paragraph_starting(&db, "抢滩占先未来产业。紧盯储能和氢能"),
+            paragraph_containing(&db, "谋划的星辰新能全钒液流电池及储能电站产业化基地"),
+        ),
+        (
+            "氢能",
+            paragraph_starting(&db, "抢滩占先未来产业。紧盯储能和氢能"),
+            paragraph_containing(&db, "全钒液流电池材料、氢能等新型能源领域"),
+        ),
+        // The 2024 plan item on 老旧小区 (twice) vs. the 2023 review's count of them.
+        (
+            "老旧小区",
+            paragraph_containing(&db, "6月底前完成2023年老旧小区改造项目"),
+            paragraph_containing(&db, "个老旧小区改造项目全部开工"),
+        ),
+    ];
+    for (q, about, passing) in cases {
+        assert_ne!(about, passing);
+        let opts = SearchOptions {
+            kinds: Some(vec![SearchKind::Paragraph]),
+            ..SearchOptions::default()
+        };
+        let hits = db.search(q, &opts).unwrap();
+        let pos = |id: i64| hits.iter().position(|h| h.id == id).unwrap();
+        assert!(
+            pos(about) < pos(passing),
+            "{q}: paragraph {about} should rank above {passing}: {hits:#?}"
+        );
+    }
+}
+
+#[test]
+fn bad_queries_are_rejected_or_searched_literally() {
+    let db = Db::open_default().unwrap();
+    let docs = documents(&db);
+    for q in ["", "   ", "\t\n", "\u{3000}"] {
+        match db.search(q, &SearchOptions::default()) {
+            Err(Error::InvalidArgument(msg)) => assert!(msg.contains("empty"), "{msg}"),
+            other => panic!("{q:?}: {other:?}"),
+        }
+    }
+    for q in [
+        "\"",
+        "*",
+        "NEAR(",
+        "NEAR(储能 氢能)",
+        "OR",
+        "AND",
+        "NOT",
+        "a OR b",
+        "储能\"",
+        "\"储能",
+        "储能*",
+        "储*",
+        "-储能",
+        "body:储能",
+        "{body}:储能",
+        "^储能",
+        "储能 + 氢能",
+        "(",
+        ")",
+        "'",
+        "';DROP TABLE paragraph;--",
+        "%",
+        "_",
+        "\\",
+        "\0",
+    ] {
+        for order in [SearchOrder::Rank, SearchOrder::Index] {
+            let opts = SearchOptions {
+                order,
+                ..SearchOptions::default()
+            };
+            match db.search(q, &opts) {
+                Ok(hits) => assert_eq!(keys(&hits), scan(&docs, q), "{q:?}"),
+                Err(e) => panic!("{q:?}: {e}"),
+            }
+        }
+    }
+    // The database is untouched.
+    assert!(db.paragraphs(1).unwrap().len() > 50);
+}
+
+#[test]
+fn the_index_follows_a_rebuild_and_a_file_database() {
+    let dir = std::env::temp_dir().join(format!("govreport-search-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("g.db");
+    let _ = std::fs::remove_file(&path);
+    let mut db = Db::open(&path).unwrap();
+    assert_eq!(db.schema_version().unwrap(), govreport::SCHEMA_VERSION);
+    assert_eq!(keys(&db.search("储能", &SearchOptions::default()).unwrap()).len(), 8);
+    db.connection()
+        .execute(
+            "UPDATE paragraph SET text = text || '钠离子电池' WHERE id = 47",
+            [],
+        )
+        .unwrap();
+    // Not indexed yet: the recheck still never yields a false hit.
+    assert!(db.search("钠离子", &SearchOptions::default()).unwrap().is_empty());
+    db.rebuild_search_index().unwrap();
+    let hits = db.search("钠离子", &SearchOptions::default()).unwrap();
+    assert_eq!(keys(&hits), BTreeSet::from([("paragraph".to_string(), 47)]));
+    drop(db);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_version_2_file_is_migrated_with_its_index() {
+    let dir = std::env::temp_dir().join(format!("govreport-search-v2-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("v2.db");
+    let _ = std::fs::remove_file(&path);
+    {
+        // A version 2 file: the current one without the search table.
+        let db = Db::open(&path).unwrap();
+        db.connection()
+            .execute_batch("DROP TABLE search_index; PRAGMA user_version = 2;")
+            .unwrap();
+    }
+    let db = Db::open(&path).unwrap();
+    assert_eq!(db.schema_version().unwrap(), 3);
+    let docs = documents(&db);
+    for q in ["储能", "村", "G310"] {
+        let hits = db.search(q, &SearchOptions::default()).unwrap();
+        assert_eq!(keys(&hits), scan(&docs, q), "{q}");
+    }
+    drop(db);
+    let _ = std::fs::remove_dir_all(&dir);
+}
