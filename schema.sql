@@ -1,4 +1,4 @@
--- govreport schema, version 3. The one source of the schema: the library runs this file on
+-- govreport schema, version 5. The one source of the schema: the library runs this file on
 -- a new database and `migrations/` on an older one (PRAGMA user_version holds the version).
 --
 -- Conventions:
@@ -215,8 +215,8 @@ CREATE TABLE undefined_term (
 
 -- The full-text index of every searchable record: paragraphs, targets and results, projects,
 -- places and glossary terms. Contentless (`content=''`): it keeps no copy of any text, only
--- the postings. rowid = record id * 8 + kind code (1 paragraph, 2 target, 3 result,
--- 4 project, 5 place, 6 glossary; glossary uses glossary_term.id). `body` receives the text
+-- the postings. rowid = kind code << 40 | record id (0 paragraph, 1 target, 2 result,
+-- 3 project, 4 place, 5 glossary; glossary uses glossary_term.id). `body` receives the text
 -- pre-split by the library into overlapping bigrams of letter/digit runs (ASCII lowercased),
 -- plus each run's last character as a unigram; the `ascii` tokenizer keeps those tokens
 -- whole. Only the library writes it (govreport::search::rebuild_index).
@@ -225,4 +225,226 @@ CREATE VIRTUAL TABLE search_index USING fts5(
     content = '',
     tokenize = 'ascii',
     detail = full
+);
+
+-- ---------------------------------------------------------------------------------------
+-- Tracking (version 4; src/tracking.rs, migrations/0004_tracking.sql)
+-- (the module is src/tracking/: units and tasks, progress, evaluation)
+-- ---------------------------------------------------------------------------------------
+
+-- One row: one unit (单位) that leads or supports work: a bureau, a town, a company.
+CREATE TABLE unit (
+    id        INTEGER PRIMARY KEY,
+    report_id INTEGER REFERENCES report(id) ON DELETE CASCADE, -- NULL: not tied to one report
+    name      TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0), -- '区发展改革委'
+    parent_id INTEGER REFERENCES unit(id)             -- the unit it belongs to, if any
+);
+
+-- One row: one task of a report's decomposition (任务分解表). Tasks form a hierarchy: a
+-- commitment (often a target or a named project) split into sub-items.
+CREATE TABLE task (
+    id                 INTEGER PRIMARY KEY,
+    report_id          INTEGER NOT NULL REFERENCES report(id) ON DELETE CASCADE,
+    parent_id          INTEGER REFERENCES task(id),   -- NULL for a top-level task
+    title              TEXT NOT NULL CHECK (length(trim(title)) > 0),
+    target_kind        TEXT CHECK (target_kind = 'target'), -- 'target' when target_id is set
+    target_id          INTEGER,                       -- the target the task delivers
+    project_id         INTEGER REFERENCES project(id), -- the named project the task delivers
+    planned_value      REAL,                          -- this task's share of the target
+    unit               TEXT,                          -- unit of planned_value and of progress
+    lead_unit_id       INTEGER REFERENCES unit(id),   -- 牵头单位
+    responsible_person TEXT,                          -- 具体责任人
+    deadline           TEXT CHECK (deadline GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    deadline_source    TEXT NOT NULL CHECK (deadline_source IN ('set', 'target', 'project',
+                                                                'parent', 'none')),
+    notes              TEXT,
+    created_at         TEXT NOT NULL,                 -- ISO date-time, UTC
+    FOREIGN KEY (target_kind, target_id) REFERENCES figure(kind, id),
+    CHECK ((target_kind IS NULL) = (target_id IS NULL)),
+    CHECK (planned_value IS NULL OR unit IS NOT NULL),
+    CHECK ((deadline IS NULL) = (deadline_source = 'none'))
+);
+CREATE INDEX task_report ON task(report_id, parent_id);
+CREATE INDEX task_target ON task(target_id) WHERE target_id IS NOT NULL;
+CREATE INDEX task_project ON task(project_id) WHERE project_id IS NOT NULL;
+
+-- One row: one supporting unit (配合单位) of a task.
+CREATE TABLE task_support_unit (
+    task_id INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
+    unit_id INTEGER NOT NULL REFERENCES unit(id),
+    PRIMARY KEY (task_id, unit_id)
+) WITHOUT ROWID;
+
+-- One row: one milestone (节点, quarterly 形象进度) of a task.
+CREATE TABLE milestone (
+    id          INTEGER PRIMARY KEY,
+    task_id     INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
+    due_date    TEXT NOT NULL CHECK (due_date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    description TEXT NOT NULL CHECK (length(trim(description)) > 0),
+    done_at     TEXT CHECK (done_at GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]')
+);
+CREATE INDEX milestone_task ON milestone(task_id, due_date);
+
+-- One row: one progress report on a target, a task, a project the report names, or a project
+-- of the key-project register (register_project, version 5) for one period.
+-- Append-only: rows are never updated or deleted (the triggers below refuse it); a
+-- correction is a new row whose supersedes_id names the row it replaces, and both stay.
+CREATE TABLE progress (
+    id                    INTEGER PRIMARY KEY,
+    -- The checks of this table avoid `IN (list)`: SQLite rebuilds the list for every row
+    -- checked, which halves the insert rate of an import.
+    subject_kind          TEXT NOT NULL CHECK (subject_kind = 'target' OR subject_kind = 'task'
+                              OR subject_kind = 'project' OR subject_kind = 'register_project'),
+    subject_id            INTEGER NOT NULL,
+    period                TEXT NOT NULL                -- '2024-03' (month) or '2024-Q1'
+                          CHECK (period GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'
+                                 OR period GLOB '[0-9][0-9][0-9][0-9]-Q[1-4]'),
+    period_end            TEXT NOT NULL                -- last day of the period: '2024-03-31'
+                          CHECK (period_end GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    value                 REAL,                        -- in the subject's unit (target/task)
+    unit                  TEXT,                        -- that unit
+    base_value            REAL,                        -- value in the base unit
+    cumulative            INTEGER NOT NULL CHECK (cumulative = 0 OR cumulative = 1), -- 1: YTD
+    progress_text         TEXT,                        -- 进展情况
+    problems              TEXT,                        -- 存在的问题
+    next_steps            TEXT,                        -- 下一步措施
+    reported_by           TEXT,                        -- who reported
+    reported_at           TEXT NOT NULL,               -- ISO date-time
+    supersedes_id         INTEGER REFERENCES progress(id), -- the record this one corrects
+    invested_period       REAL CHECK (invested_period >= 0),  -- projects: this period
+    invested_to_date      REAL CHECK (invested_to_date >= 0), -- projects: year to date
+    invest_unit           TEXT,                        -- unit of both amounts: '万元' …
+    invested_period_base  REAL,                        -- in 元
+    invested_to_date_base REAL,                        -- in 元
+    status                TEXT CHECK (status IS NULL OR status IN ('planning', 'to_start',
+                              'under_construction', 'near_completion', 'completed',
+                              'in_operation')),
+    physical_progress     TEXT,                        -- 形象进度
+    planned_start         TEXT                         -- 计划开工 date
+                          CHECK (planned_start GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    actual_start          TEXT                         -- 实际开工 date
+                          CHECK (actual_start GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    CHECK ((value IS NULL) = (unit IS NULL)),
+    CHECK ((invested_period IS NULL AND invested_to_date IS NULL) OR invest_unit IS NOT NULL),
+    CHECK (subject_kind = 'project' OR subject_kind = 'register_project'
+           OR (invested_period IS NULL AND invested_to_date IS NULL AND status IS NULL
+               AND physical_progress IS NULL AND planned_start IS NULL
+               AND actual_start IS NULL)),
+    CHECK (supersedes_id IS NULL OR supersedes_id < id)
+);
+CREATE INDEX progress_subject ON progress(subject_kind, subject_id, period_end);
+-- A record is superseded at most once (a correction of a correction supersedes the latter).
+CREATE UNIQUE INDEX progress_supersedes ON progress(supersedes_id) WHERE supersedes_id IS NOT NULL;
+
+CREATE TRIGGER progress_no_update BEFORE UPDATE ON progress
+BEGIN
+    SELECT RAISE(ABORT, 'progress is append-only: add a correcting record with supersedes_id');
+END;
+
+CREATE TRIGGER progress_no_delete BEFORE DELETE ON progress
+BEGIN
+    SELECT RAISE(ABORT, 'progress is append-only: add a correcting record with supersedes_id');
+END;
+
+CREATE TRIGGER progress_subject_exists BEFORE INSERT ON progress
+WHEN NOT CASE NEW.subject_kind
+    WHEN 'target' THEN EXISTS (SELECT 1 FROM figure WHERE kind = 'target' AND id = NEW.subject_id)
+    WHEN 'task' THEN EXISTS (SELECT 1 FROM task WHERE id = NEW.subject_id)
+    WHEN 'project' THEN EXISTS (SELECT 1 FROM project WHERE id = NEW.subject_id)
+    ELSE EXISTS (SELECT 1 FROM register_project WHERE id = NEW.subject_id)
+END
+BEGIN
+    SELECT RAISE(ABORT, 'progress: unknown subject');
+END;
+
+CREATE TRIGGER progress_supersedes_same_subject BEFORE INSERT ON progress
+WHEN NEW.supersedes_id IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM progress p WHERE p.id = NEW.supersedes_id
+       AND p.subject_kind = NEW.subject_kind AND p.subject_id = NEW.subject_id)
+BEGIN
+    SELECT RAISE(ABORT, 'progress: a correction must supersede a record of the same subject');
+END;
+
+-- ---------------------------------------------------------------------------------------
+-- Registers (version 5; src/registers/, migrations/0005_registers.sql)
+-- ---------------------------------------------------------------------------------------
+
+-- One row: one project of an office's key-project register (重点项目台账), as imported from the
+-- office's spreadsheet (src/registers/). Amounts are in 万元 as offices write them, with the
+-- same amount in 元 beside. `report_project_id` links the row to the project the report names,
+-- where the names match; `link_method` says how the link was made.
+CREATE TABLE register_project (
+    id                    INTEGER PRIMARY KEY,
+    report_id             INTEGER NOT NULL REFERENCES report(id) ON DELETE CASCADE,
+    office_code           TEXT NOT NULL CHECK (length(trim(office_code)) > 0), -- 项目代码 (office's own)
+    national_code         TEXT CHECK (length(national_code) = 24), -- GB/T 40058-2021 项目代码
+    serial                INTEGER,                    -- 序号 as written
+    name                  TEXT NOT NULL CHECK (length(trim(name)) > 0), -- 项目名称
+    category              TEXT NOT NULL CHECK (category IN ('新开工', '续建', '竣工', '前期',
+                                                            '预备')),
+    total_investment      REAL NOT NULL CHECK (total_investment >= 0), -- 总投资, 万元
+    total_investment_base REAL NOT NULL CHECK (total_investment_base >= 0), -- 总投资, 元
+    annual_plan           REAL CHECK (annual_plan >= 0), -- 年度计划投资, 万元
+    annual_plan_base      REAL CHECK (annual_plan_base >= 0), -- 年度计划投资, 元
+    owner                 TEXT,                       -- 业主单位
+    responsible_unit      TEXT,                       -- 责任单位
+    leader                TEXT,                       -- 包保领导
+    planned_start         TEXT CHECK (planned_start GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'
+                              OR planned_start GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    note                  TEXT,                       -- 备注 as written ('SYNTHETIC' on test data)
+    report_project_id     INTEGER REFERENCES project(id) ON DELETE SET NULL,
+    link_method           TEXT CHECK (link_method IN ('exact', 'normalized', 'contains',
+                                                      'manual')),
+    imported_at           TEXT NOT NULL,              -- ISO date-time, UTC, of the last import
+    source                TEXT NOT NULL,              -- file name it was last imported from
+    UNIQUE (report_id, office_code),
+    CHECK ((annual_plan IS NULL) = (annual_plan_base IS NULL)),
+    CHECK (annual_plan IS NULL OR annual_plan <= total_investment),
+    CHECK ((report_project_id IS NULL) = (link_method IS NULL))
+);
+CREATE UNIQUE INDEX register_project_national ON register_project(report_id, national_code)
+    WHERE national_code IS NOT NULL;
+CREATE INDEX register_project_link ON register_project(report_project_id);
+
+-- One row: one town, subdistrict, village or community of an office's village register, keyed
+-- by its 12-digit 统计用区划代码 (county 6 + township 3 + village 3). Towns and subdistricts are
+-- the rows whose code ends in '000'; a village's `town_id` is the row of its first 9 digits.
+CREATE TABLE register_place (
+    id               INTEGER PRIMARY KEY,
+    report_id        INTEGER NOT NULL REFERENCES report(id) ON DELETE CASCADE,
+    code             TEXT NOT NULL CHECK (length(code) = 12 AND code NOT GLOB '*[^0-9]*'
+                                          AND substr(code, 7, 3) <> '000'),
+    name             TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    kind             TEXT NOT NULL CHECK (kind IN ('town', 'subdistrict', 'village',
+                                                   'community')),
+    town_id          INTEGER REFERENCES register_place(id), -- NULL exactly for towns
+    urban_rural_type TEXT CHECK (urban_rural_type IN ('111', '112', '121', '122', '123',
+                                                      '210', '220')), -- 城乡分类代码
+    report_place_id  INTEGER REFERENCES place(id) ON DELETE SET NULL, -- the place the report names
+    link_method      TEXT CHECK (link_method IN ('exact', 'normalized', 'manual')),
+    note             TEXT,                            -- 备注 as written
+    imported_at      TEXT NOT NULL,                   -- ISO date-time, UTC, of the last import
+    source           TEXT NOT NULL,                   -- file name it was last imported from
+    UNIQUE (report_id, code),
+    CHECK ((kind IN ('town', 'subdistrict')) = (substr(code, 10, 3) = '000')),
+    CHECK ((kind IN ('town', 'subdistrict')) = (town_id IS NULL)),
+    CHECK ((report_place_id IS NULL) = (link_method IS NULL))
+);
+CREATE INDEX register_place_town ON register_place(town_id);
+
+-- One row: one village's or community's record for one year: 集体经济收入, 五星支部 rating,
+-- whether its 乡里中心 is built, its designations. NULL: not reported.
+CREATE TABLE village_year (
+    place_id               INTEGER NOT NULL REFERENCES register_place(id) ON DELETE CASCADE,
+    year                   INTEGER NOT NULL CHECK (year BETWEEN 1949 AND 2200),
+    collective_income      REAL CHECK (collective_income >= 0), -- 万元
+    collective_income_base REAL CHECK (collective_income_base >= 0), -- 元
+    star_rating            INTEGER CHECK (star_rating BETWEEN 0 AND 5), -- 五星支部 stars
+    li_center_built        INTEGER CHECK (li_center_built IN (0, 1)), -- 乡里中心 built
+    designations           TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(designations)
+                               AND json_type(designations) = 'array'), -- JSON array of titles
+    imported_at            TEXT NOT NULL,
+    source                 TEXT NOT NULL,
+    PRIMARY KEY (place_id, year),
+    CHECK ((collective_income IS NULL) = (collective_income_base IS NULL))
 );

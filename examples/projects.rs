@@ -45,7 +45,11 @@ fn run(args: &[String]) -> Result<(), Error> {
                     ]
                 })
                 .collect();
-            common::print_table(&["id", "year", "scope", "metric", "value", "quote"], &rows, 36);
+            common::print_table(
+                &["id", "year", "scope", "metric", "value", "quote"],
+                &rows,
+                36,
+            );
         }
         return Ok(());
     }
@@ -77,7 +81,15 @@ fn run(args: &[String]) -> Result<(), Error> {
         })
         .collect();
     common::print_table(
-        &["id", "year", "name", "status", "code", "deadline", "companies"],
+        &[
+            "id",
+            "year",
+            "name",
+            "status",
+            "code",
+            "deadline",
+            "companies",
+        ],
         &rows,
         36,
     );

@@ -22,7 +22,9 @@ fn run(args: &[String]) -> Result<(), govreport::Error> {
             .map_err(|_| govreport::Error::InvalidArgument(format!("--area {s}: not a number")))
     };
     let filter = FigureFilter {
-        area: common::arg_value(args, "--area").map(parse_area).transpose()?,
+        area: common::arg_value(args, "--area")
+            .map(parse_area)
+            .transpose()?,
         headline_only: args.iter().any(|a| a == "--headline"),
         measure: common::arg_value(args, "--measure")
             .map(|m| Measure::from_code(&m))
@@ -56,7 +58,15 @@ fn run(args: &[String]) -> Result<(), govreport::Error> {
         })
         .collect();
     common::print_table(
-        &["id", "area", "metric", "value", "qualifier", "deadline", "quote"],
+        &[
+            "id",
+            "area",
+            "metric",
+            "value",
+            "qualifier",
+            "deadline",
+            "quote",
+        ],
         &rows,
         36,
     );

@@ -46,7 +46,11 @@ fn main() -> Result<(), govreport::Error> {
             ]
         })
         .collect();
-    common::print_table(&["id", "metric", "value", "qualifier", "comparator"], &rows, 40);
+    common::print_table(
+        &["id", "metric", "value", "qualifier", "comparator"],
+        &rows,
+        40,
+    );
     let all_targets = db.targets(&FigureFilter::default())?;
     let results = db.results(&FigureFilter::default())?;
     let due = all_targets.iter().filter(|t| t.deadline.is_some()).count();

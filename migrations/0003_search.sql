@@ -3,8 +3,8 @@
 
 -- The full-text index of every searchable record: paragraphs, targets and results, projects,
 -- places and glossary terms. Contentless (`content=''`): it keeps no copy of any text, only
--- the postings. rowid = record id * 8 + kind code (1 paragraph, 2 target, 3 result,
--- 4 project, 5 place, 6 glossary; glossary uses glossary_term.id). `body` receives the text
+-- the postings. rowid = kind code << 40 | record id (0 paragraph, 1 target, 2 result,
+-- 3 project, 4 place, 5 glossary; glossary uses glossary_term.id). `body` receives the text
 -- pre-split by the library into overlapping bigrams of letter/digit runs (ASCII lowercased),
 -- plus each run's last character as a unigram; the `ascii` tokenizer keeps those tokens
 -- whole. Only the library writes it (govreport::search::rebuild_index).

@@ -10,17 +10,20 @@ use crate::report::{Paragraph, Report, Section, SectionKind};
 use crate::seed;
 
 /// The schema version this library writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// The full current schema, run on a new database.
 pub const SCHEMA_SQL: &str = include_str!("../schema.sql");
 
 /// Steps that bring an older database up to date: `(version reached, SQL)`, in order.
 /// Version 1 held the report text and outline; version 2 added the dataset; version 3 the
-/// search index.
+/// search index; version 4 the tracking tables (units, tasks, progress); version 5 the
+/// registers (key projects, villages).
 pub const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_dataset.sql")),
     (3, include_str!("../migrations/0003_search.sql")),
+    (4, include_str!("../migrations/0004_tracking.sql")),
+    (5, include_str!("../migrations/0005_registers.sql")),
 ];
 
 /// How [`Db::open_with`] opens a file.
@@ -74,6 +77,22 @@ fn initialize(conn: &mut Connection) -> Result<()> {
     crate::search::rebuild_index(&tx)?;
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
+    Ok(())
+}
+
+/// On-disk files are written in WAL mode, so readers never block the writer and a killed
+/// writer leaves the file intact; read-only opens leave the journal mode as it is.
+fn set_wal(conn: &Connection, mode: OpenMode) -> Result<()> {
+    if mode != OpenMode::ReadOnly {
+        let journal: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        // An in-memory or temporary database (`:memory:`, `""`) stays in memory mode.
+        if !journal.eq_ignore_ascii_case("wal") && !journal.eq_ignore_ascii_case("memory") {
+            return Err(Error::InvalidArgument(format!(
+                "the database could not switch to WAL mode (journal_mode is {journal})"
+            )));
+        }
+    }
     Ok(())
 }
 
@@ -171,6 +190,7 @@ impl Db {
             if tables > 0 {
                 return Err(Error::NotAGovreportDatabase { path: owned() });
             }
+            set_wal(&conn, mode)?;
             if mode == OpenMode::ReadOnly {
                 return Err(Error::SchemaTooOld {
                     path: owned(),
@@ -187,8 +207,11 @@ impl Db {
                     required: SCHEMA_VERSION,
                 });
             }
+            set_wal(&conn, mode)?;
             configure(&conn)?;
             migrate(&mut conn, version)?;
+        } else {
+            set_wal(&conn, mode)?;
         }
         configure(&conn)?;
         Ok(Db { conn })

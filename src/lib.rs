@@ -26,20 +26,26 @@
 //! Modules, one per concept: [`report`] (text pipeline and outline), [`db`] (opening and
 //! the schema version), [`figures`] (targets and results), [`projects`], [`places`],
 //! [`glossary`], [`export`] (the dataset as JSON), [`seed`] (the curated data in `seeds/`),
-//! [`units`] (base-unit conversion).
+//! [`units`] (base-unit conversion), [`tracking`] (task decomposition, progress records and
+//! evaluation against 序时进度). [`registers`] (the key-project and village registers
+//! offices import from spreadsheets).
 
 #![warn(missing_docs)]
 
 pub mod db;
 pub mod error;
 pub mod export;
+pub mod ffi;
 pub mod figures;
 pub mod glossary;
 pub mod places;
 pub mod projects;
+pub mod query;
+pub mod registers;
 pub mod report;
 pub mod search;
 pub mod seed;
+pub mod tracking;
 pub mod units;
 
 pub use db::{Db, OpenMode, SCHEMA_VERSION};
@@ -49,5 +55,13 @@ pub use figures::{Comparator, Figure, FigureFilter, FigureKind, Measure};
 pub use glossary::{GlossaryPart, GlossaryTerm, UndefinedTerm};
 pub use places::{Designation, Place, PlaceFilter, PlaceKind};
 pub use projects::{Project, ProjectFilter, ProjectTotal, StatusCode};
+pub use registers::{
+    ConsistencyReport, FileFormat, ImportError, ImportOptions, ImportReport, RegisterPlace,
+    RegisterProject, RowProblem, VillageRollup,
+};
 pub use report::{Outline, Paragraph, Report, Section, SectionKind};
 pub use search::{SearchHit, SearchKind, SearchOptions, SearchOrder};
+pub use tracking::{
+    EvaluationConfig, Light, NewProgress, NewTask, Progress, ProjectSummary, SubjectKind,
+    TargetStatus, Task,
+};

@@ -229,10 +229,7 @@ impl Db {
         let p = self.project(id)?;
         let mut section = Some(self.section(p.section_id)?);
         while let Some(s) = section {
-            if matches!(
-                s.kind,
-                crate::SectionKind::Area | crate::SectionKind::Theme
-            ) {
+            if matches!(s.kind, crate::SectionKind::Area | crate::SectionKind::Theme) {
                 return Ok(Some(s));
             }
             section = match s.parent_id {

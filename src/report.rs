@@ -147,7 +147,7 @@ fn is_page_marker(line: &str) -> bool {
 /// `政 府 工 作 报 告` -> `政府工作报告`: every second character a single space.
 fn close_letter_spacing(line: &str) -> Option<String> {
     let chars: Vec<char> = line.chars().collect();
-    if chars.len() < 3 || chars.len() % 2 == 0 {
+    if chars.len() < 3 || chars.len().is_multiple_of(2) {
         return None;
     }
     let spaced = chars

@@ -37,7 +37,8 @@
 //! # The index
 //!
 //! `search_index` is a contentless FTS5 table (it stores postings, no text) whose rowid is
-//! `record id * 8 + kind code`. The library pre-splits each text before FTS5 sees it
+//! `kind code << 40 | record id` (paragraphs have code 0, so their rowid is their id and the
+//! postings stay compact). The library pre-splits each text before FTS5 sees it
 //! ([`index_tokens`]): the text is cut into *runs* of letters and digits (any script; ASCII
 //! lowercased; everything else — punctuation, spaces, symbols — ends a run), and each run of
 //! `n` characters yields its `n - 1` overlapping bigrams followed by its last character as a
@@ -76,9 +77,11 @@
 //! the document in tokens (so a short record that *is* about the query — a project named
 //! `储能…` — ranks above a long paragraph that mentions it once). The ranking is computed in a
 //! subquery over the index alone; texts are read only for the hits returned.
-//! [`SearchOrder::Index`] skips sorting and returns hits in index order (record id, then
-//! kind), which is the fastest way to get a first page; scores are still reported. Hits of a
-//! query answered by a scan have score 0 and come in index order.
+//! [`SearchOrder::Index`] skips ranking and returns hits in index order (by kind: paragraphs,
+//! targets, results, projects, places, glossary; then by record id), streaming: the fastest
+//! way to get a first page, with score 0 (bm25 needs each phrase's document count, which
+//! would make FTS5 read every hit first). Hits of a query answered by a scan have score 0
+//! and come in index order.
 //!
 //! # Keeping the index current
 //!
@@ -149,15 +152,15 @@ impl SearchKind {
             })
     }
 
-    /// The code in the low 3 bits of a `search_index` rowid.
+    /// The code in the bits 40 and up of a `search_index` rowid.
     fn code(self) -> i64 {
         match self {
-            SearchKind::Paragraph => 1,
-            SearchKind::Target => 2,
-            SearchKind::Result => 3,
-            SearchKind::Project => 4,
-            SearchKind::Place => 5,
-            SearchKind::Glossary => 6,
+            SearchKind::Paragraph => 0,
+            SearchKind::Target => 1,
+            SearchKind::Result => 2,
+            SearchKind::Project => 3,
+            SearchKind::Place => 4,
+            SearchKind::Glossary => 5,
         }
     }
 
@@ -251,7 +254,7 @@ pub enum SearchOrder {
     /// Best first by bm25 over the bigram index (see the [module docs](self)).
     #[default]
     Rank,
-    /// Index order (record id, then kind), unsorted: the cheapest first page.
+    /// Index order (kind, then record id), unranked, scores 0: the cheapest first page.
     Index,
 }
 
@@ -301,10 +304,15 @@ pub struct SearchHit {
     /// on each side (`…` where cut), every match of a query term inside it wrapped in the
     /// caller's markers.
     pub snippet: String,
-    /// Relevance, higher is better: `-bm25` (see the [module docs](self)); 0 for a query
-    /// answered by a scan.
+    /// Relevance, higher is better: `-bm25` (see the [module docs](self)); 0 in
+    /// [`SearchOrder::Index`] and for a query answered by a scan.
     pub score: f64,
 }
+
+/// Bits of a `search_index` rowid that hold the record id; the kind code is above them.
+const KEY_BITS: u32 = 40;
+/// Record ids must be below this to be indexed.
+const KEY_LIMIT: i64 = 1 << KEY_BITS;
 
 /// Characters of context kept on each side of the first match in a snippet.
 const CONTEXT_CHARS: usize = 20;
@@ -390,8 +398,7 @@ fn expression_for(terms: &[String]) -> Option<String> {
                 0 => return,
                 1 => format!("\"{}\"*", run[0]),
                 _ => {
-                    let bigrams: Vec<String> =
-                        run.windows(2).map(|w| w.iter().collect()).collect();
+                    let bigrams: Vec<String> = run.windows(2).map(|w| w.iter().collect()).collect();
                     format!("\"{}\"", bigrams.join(" "))
                 }
             };
@@ -430,12 +437,14 @@ pub fn rebuild_index(conn: &Connection) -> Result<()> {
         let mut rows = st.query([])?;
         while let Some(row) = rows.next()? {
             let key: i64 = row.get(0)?;
-            let rowid = key
-                .checked_mul(8)
-                .and_then(|k| k.checked_add(kind.code()))
-                .filter(|_| key >= 0)
+            let rowid = Some(key)
+                .filter(|k| (0..KEY_LIMIT).contains(k))
+                .map(|k| kind.code() << KEY_BITS | k)
                 .ok_or_else(|| {
-                    Error::Data(format!("{} id {key} is out of the searchable range", kind.as_str()))
+                    Error::Data(format!(
+                        "{} id {key} is out of the searchable range",
+                        kind.as_str()
+                    ))
                 })?;
             tokens.clear();
             index_tokens_into(text_ref(row)?, &mut tokens);
@@ -516,7 +525,10 @@ fn make_snippet(text: &str, terms: &[String], mark_start: &str, mark_end: &str) 
             out.push_str(mark_end);
             i += len;
         } else {
-            let c = text[i..].chars().next().expect("i is a char boundary below w_end");
+            let c = text[i..]
+                .chars()
+                .next()
+                .expect("i is a char boundary below w_end");
             out.push(c);
             i += c.len_utf8();
         }
@@ -580,14 +592,15 @@ impl Db {
             String::new()
         } else {
             let codes: Vec<String> = kinds.iter().map(|k| k.code().to_string()).collect();
-            format!(" AND (rowid & 7) IN ({})", codes.join(", "))
+            format!(" AND (rowid >> {KEY_BITS}) IN ({})", codes.join(", "))
         };
         let want = opts.limit.map(|l| opts.offset.saturating_add(l));
         match opts.order {
             SearchOrder::Index => {
-                // Streams in rowid order and stops as soon as the page is full.
+                // Streams in rowid order and stops as soon as the page is full. No bm25 here:
+                // its document frequencies would make FTS5 read every hit's posting first.
                 let sql = format!(
-                    "SELECT rowid, -bm25(search_index) FROM search_index \
+                    "SELECT rowid, 0.0 FROM search_index \
                      WHERE search_index MATCH ?1{kind_filter}"
                 );
                 let mut st = conn.prepare_cached(&sql)?;
@@ -657,10 +670,10 @@ struct Collector<'a> {
 impl Collector<'_> {
     /// Offers the candidate with index rowid `rowid`; returns true once the page is full.
     fn offer(&mut self, conn: &Connection, rowid: i64, score: f64) -> Result<bool> {
-        let Some(kind) = SearchKind::from_code(rowid & 7) else {
+        let Some(kind) = SearchKind::from_code(rowid >> KEY_BITS) else {
             return Ok(false);
         };
-        let Some(doc) = fetch_doc(conn, kind, rowid >> 3)? else {
+        let Some(doc) = fetch_doc(conn, kind, rowid & (KEY_LIMIT - 1))? else {
             return Ok(false); // stale index entry: the record is gone
         };
         self.offer_doc(kind, doc, score)
@@ -692,7 +705,7 @@ impl Collector<'_> {
 
 /// Answers a query that cannot use the index: every document of the kinds, in index order.
 fn scan(conn: &Connection, kinds: &[SearchKind], out: &mut Collector<'_>) -> Result<()> {
-    // Index order is rowid order: by key, then kind code. Gather the matching keys first.
+    // Index order is rowid order: by kind code, then key. Gather the matching keys first.
     let mut found: Vec<(i64, SearchKind)> = Vec::new();
     for &kind in kinds {
         let mut st = conn.prepare_cached(&kind.source().all_sql())?;
@@ -704,7 +717,7 @@ fn scan(conn: &Connection, kinds: &[SearchKind], out: &mut Collector<'_>) -> Res
             }
         }
     }
-    found.sort_by_key(|&(key, kind)| (key, kind.code()));
+    found.sort_by_key(|&(key, kind)| (kind.code(), key));
     for (key, kind) in found {
         if let Some(doc) = fetch_doc(conn, kind, key)?
             && out.offer_doc(kind, doc, 0.0)?
@@ -738,14 +751,23 @@ mod tests {
             fts_expression("NEAR( a OR b").unwrap().unwrap(),
             "\"ne ea ar\" AND \"a\"* AND \"or\" AND \"b\"*"
         );
-        assert!(matches!(fts_expression(" \t"), Err(Error::InvalidArgument(_))));
+        assert!(matches!(
+            fts_expression(" \t"),
+            Err(Error::InvalidArgument(_))
+        ));
     }
 
     #[test]
     fn snippets() {
         let t = "一二三四五六七八九十一二三四五六七八九十一二三四五储能六七八九十一二三四五六七八九十一二三四五六";
         let s = make_snippet(t, &["储能".into()], "[", "]");
-        assert_eq!(s, "…六七八九十一二三四五六七八九十一二三四五[储能]六七八九十一二三四五六七八九十一二三四五…");
-        assert_eq!(make_snippet("推动5G基站", &["5g".into()], "<", ">"), "推动<5G>基站");
+        assert_eq!(
+            s,
+            "…六七八九十一二三四五六七八九十一二三四五[储能]六七八九十一二三四五六七八九十一二三四五…"
+        );
+        assert_eq!(
+            make_snippet("推动5G基站", &["5g".into()], "<", ">"),
+            "推动<5G>基站"
+        );
     }
 }

@@ -260,6 +260,10 @@ pub struct ParsedSeed {
     pub glossary: Vec<GlossarySeed>,
     /// `undefined_terms.jsonl`.
     pub undefined_terms: Vec<UndefinedTermSeed>,
+    /// The paragraphs joined by `\n`, searched once per quote (a quote never holds `\n`).
+    joined: String,
+    /// Byte offset of each paragraph in `joined`.
+    starts: Vec<usize>,
 }
 
 impl SeedFiles {
@@ -270,6 +274,13 @@ impl SeedFiles {
             .map_err(|e| Error::Data(format!("{f}/report.json: {e}")))?;
         let paragraphs = report::paragraphs(self.report_txt);
         let outline = report::outline(&paragraphs, report.id_base)?;
+        let mut starts = Vec::with_capacity(outline.paragraphs.len());
+        let mut joined = String::new();
+        for p in &outline.paragraphs {
+            starts.push(joined.len());
+            joined.push_str(&p.text);
+            joined.push('\n');
+        }
         let mut targets = Vec::new();
         for (i, t) in self.targets.iter().enumerate() {
             targets.extend(parse_jsonl(&format!("{f}/targets#{i}"), t)?);
@@ -287,6 +298,8 @@ impl SeedFiles {
                 self.undefined_terms,
             )?,
             report,
+            joined,
+            starts,
         })
     }
 }
@@ -301,24 +314,27 @@ pub struct QuoteSite {
 }
 
 impl ParsedSeed {
-    /// Finds the one paragraph that contains `quote` exactly once.
+    /// Finds the one paragraph that contains `quote`, which must occur once in the report.
     pub fn locate(&self, what: &str, quote: &str) -> Result<QuoteSite> {
-        let mut found = None;
-        for (i, p) in self.outline.paragraphs.iter().enumerate() {
-            let mut hits = p.text.match_indices(quote);
-            if let Some((byte, _)) = hits.next() {
-                if hits.next().is_some() || found.is_some() {
-                    return Err(Error::Data(format!(
-                        "{what}: quote occurs more than once in the report: {quote}"
-                    )));
-                }
-                found = Some(QuoteSite {
-                    paragraph_index: i,
-                    char_offset: p.text[..byte].chars().count(),
-                });
-            }
+        if quote.is_empty() || quote.contains('\n') {
+            return Err(Error::Data(format!("{what}: empty or multi-line quote")));
         }
-        found.ok_or_else(|| Error::Data(format!("{what}: quote not in the report: {quote}")))
+        // memchr's SIMD finder: loading searches the whole text once per quote.
+        let mut hits = memchr::memmem::find_iter(self.joined.as_bytes(), quote.as_bytes());
+        let byte = hits
+            .next()
+            .ok_or_else(|| Error::Data(format!("{what}: quote not in the report: {quote}")))?;
+        if hits.next().is_some() {
+            return Err(Error::Data(format!(
+                "{what}: quote occurs more than once in the report: {quote}"
+            )));
+        }
+        let paragraph_index = self.starts.partition_point(|&s| s <= byte) - 1;
+        let start = self.starts[paragraph_index];
+        Ok(QuoteSite {
+            paragraph_index,
+            char_offset: self.joined[start..byte].chars().count(),
+        })
     }
 
     /// The number of the area (part 三) or theme (part 一) enclosing a paragraph, if any.

@@ -89,7 +89,10 @@ fn assert_quote_at(db: &Db, table: &str, id_col: &str) {
     for (id, pid, quote, start) in rows {
         let text = paragraph_text(db, pid);
         let at: String = text.chars().skip(start as usize).collect();
-        assert!(at.starts_with(&quote), "{table} {id}: quote not at its place: {quote}");
+        assert!(
+            at.starts_with(&quote),
+            "{table} {id}: quote not at its place: {quote}"
+        );
     }
 }
 
@@ -194,9 +197,7 @@ fn no_two_records_describe_the_same_number_at_the_same_place() {
     }
     let mut seen = HashSet::new();
     for t in &e.project_totals {
-        let start = paragraph_text(&db, t.paragraph_id)
-            .find(&t.quote)
-            .unwrap();
+        let start = paragraph_text(&db, t.paragraph_id).find(&t.quote).unwrap();
         assert!(
             seen.insert((t.paragraph_id, start + t.quote.find(&t.written).unwrap())),
             "project total {} repeated",
@@ -220,7 +221,10 @@ fn counts_per_kind() {
         let expected = [7, 6, 16, 12, 21, 4, 7, 9, 14, 0][area as usize - 1];
         assert_eq!(n, expected, "targets of area {area}");
     }
-    assert_eq!(e.projects.len(), db.projects(&ProjectFilter::default()).unwrap().len());
+    assert_eq!(
+        e.projects.len(),
+        db.projects(&ProjectFilter::default()).unwrap().len()
+    );
     assert_eq!(e.projects.len(), 103);
     assert_eq!(e.project_totals.len(), 43);
     assert_eq!(e.places.len(), 16);
@@ -249,60 +253,531 @@ fn figures_checked_field_by_field_against_the_text() {
     use Comparator::*;
     use Measure::*;
     let expected: &[Expected] = &[
-        ("target", "地区生产总值增长6%左右", "6%", 6.0, "%", Some("左右"), Approximately, GrowthRate, None, None),
-        ("target", "规模以上工业增加值增长7%左右", "7%", 7.0, "%", Some("左右"), Approximately, GrowthRate, None, None),
-        ("target", "固定资产投资增长6%左右", "6%", 6.0, "%", Some("左右"), Approximately, GrowthRate, None, None),
-        ("target", "研发经费投入强度达到2%左右", "2%", 2.0, "%", Some("左右"), Approximately, Share, None, None),
-        ("target", "城镇新增就业7400人以上", "7400人", 7400.0, "人", Some("以上"), AtLeast, Count, None, None),
-        ("target", "居民消费价格涨幅控制在3%左右", "3%", 3.0, "%", Some("控制在/左右"), AtMost, GrowthRate, None, None),
-        ("target", "常住人口城镇化率提高0.5个百分点", "0.5个百分点", 0.5, "个百分点", None, Exactly, GrowthRate, None, None),
-        ("target", "确保新增入库国家科技型中小企业200家", "200家", 200.0, "家", Some("确保"), AtLeast, Count, None, Some(1)),
-        ("target", "规上工业企业研发活动覆盖率达80%以上", "80%", 80.0, "%", Some("以上"), AtLeast, Share, None, Some(1)),
-        ("target", "完成技术合同成交额1.35亿元", "1.35亿元", 1.35, "亿元", None, Exactly, Level, None, Some(1)),
-        ("target", "全力推进总投资514.7亿元的276个重点项目", "514.7亿元", 514.7, "亿元", None, Exactly, Level, None, Some(3)),
-        ("target", "全力推进总投资514.7亿元的276个重点项目", "276个", 276.0, "个", None, Exactly, Count, None, Some(3)),
-        ("target", "年度完成投资214亿元", "214亿元", 214.0, "亿元", None, Exactly, Level, None, Some(3)),
-        ("target", "社会消费品零售总额达到177亿元以上", "177亿元", 177.0, "亿元", Some("以上"), AtLeast, Level, None, Some(3)),
-        ("target", "新房销售面积不低于42万平方米", "42万平方米", 42.0, "万平方米", Some("不低于"), AtLeast, Level, None, Some(3)),
-        ("target", "年底前完成2024年9个老旧小区改造和6项市政微改造任务", "9个", 9.0, "个", None, Exactly, Count, Some("2024-12-31"), Some(4)),
-        ("target", "年底前完成2024年9个老旧小区改造和6项市政微改造任务", "6项", 6.0, "项", None, Exactly, Count, Some("2024-12-31"), Some(4)),
-        ("target", "粮食种植面积稳定在60.5万亩以上", "60.5万亩", 60.5, "万亩", Some("以上"), AtLeast, Level, None, Some(5)),
-        ("target", "产量5亿斤以上", "5亿斤", 5.0, "亿斤", Some("以上"), AtLeast, Level, None, Some(5)),
-        ("target", "鲜食葡萄种植面积突破3万亩", "3万亩", 3.0, "万亩", Some("突破"), MoreThan, Level, None, Some(5)),
-        ("target", "全部行政村（社区）集体经济收入达到15万元以上", "15万元", 15.0, "万元", Some("以上"), AtLeast, Level, None, Some(5)),
-        ("target", "创建“五星”支部7个以上", "7个", 7.0, "个", Some("以上"), AtLeast, Count, None, Some(5)),
-        ("target", "“四星”支部34个以上", "34个", 34.0, "个", Some("以上"), AtLeast, Count, None, Some(5)),
-        ("target", "接待游客600万人次、增长10%以上", "10%", 10.0, "%", Some("以上"), AtLeast, GrowthRate, None, Some(6)),
-        ("target", "危险废物规范化管理达标率95%以上", "95%", 95.0, "%", Some("以上"), AtLeast, Share, None, Some(7)),
-        ("target", "实现进出口总额增长10%以上", "10%", 10.0, "%", Some("以上"), AtLeast, GrowthRate, None, Some(8)),
-        ("target", "完成技能培训1.4万人次以上", "1.4万人次", 1.4, "万人次", Some("以上"), AtLeast, Count, None, Some(9)),
-        ("target", "实现高考一本突破千人大关", "千人", 1000.0, "人", Some("突破"), MoreThan, Level, None, Some(9)),
-        ("result", "预计全年地区生产总值增长2%左右", "2%", 2.0, "%", Some("左右"), Approximately, GrowthRate, None, None),
-        ("result", "完成一般公共预算收入28.34亿元", "28.34亿元", 28.34, "亿元", None, Exactly, Level, None, None),
-        ("result", "城镇居民人均可支配收入40465元", "40465元", 40465.0, "元", None, Exactly, Level, None, None),
-        ("result", "实施项目270个、完成投资302.6亿元", "302.6亿元", 302.6, "亿元", None, Exactly, Level, None, Some(1)),
-        ("result", "接待游客545万人次", "545万人次", 545.0, "万人次", None, Exactly, Level, None, Some(1)),
-        ("result", "吸引客流量超2万人次", "2万人次", 2.0, "万人次", Some("超"), MoreThan, Level, None, Some(1)),
-        ("result", "规上工业企业研发活动覆盖率达80.42%", "80.42%", 80.42, "%", None, Exactly, Share, None, Some(2)),
-        ("result", "新建热力管网7.3公里", "7.3公里", 7.3, "公里", None, Exactly, Count, None, Some(3)),
-        ("result", "优良天数248天", "248天", 248.0, "天", None, Exactly, Level, None, Some(3)),
-        ("result", "粮食总产5.57亿斤", "5.57亿斤", 5.57, "亿斤", None, Exactly, Level, None, Some(4)),
-        ("result", "建成乡里中心157个", "157个", 157.0, "个", None, Exactly, Count, None, Some(4)),
-        ("result", "新增城镇就业1.3万余人", "1.3万余人", 1.3, "万人", Some("余"), MoreThan, Count, None, Some(5)),
-        ("result", "高考一本上线953人", "953人", 953.0, "人", None, Exactly, Level, None, Some(5)),
-        ("result", "获批专项债项目11个、资金7.6亿元", "7.6亿元", 7.6, "亿元", None, Exactly, Level, None, Some(6)),
+        (
+            "target",
+            "地区生产总值增长6%左右",
+            "6%",
+            6.0,
+            "%",
+            Some("左右"),
+            Approximately,
+            GrowthRate,
+            None,
+            None,
+        ),
+        (
+            "target",
+            "规模以上工业增加值增长7%左右",
+            "7%",
+            7.0,
+            "%",
+            Some("左右"),
+            Approximately,
+            GrowthRate,
+            None,
+            None,
+        ),
+        (
+            "target",
+            "固定资产投资增长6%左右",
+            "6%",
+            6.0,
+            "%",
+            Some("左右"),
+            Approximately,
+            GrowthRate,
+            None,
+            None,
+        ),
+        (
+            "target",
+            "研发经费投入强度达到2%左右",
+            "2%",
+            2.0,
+            "%",
+            Some("左右"),
+            Approximately,
+            Share,
+            None,
+            None,
+        ),
+        (
+            "target",
+            "城镇新增就业7400人以上",
+            "7400人",
+            7400.0,
+            "人",
+            Some("以上"),
+            AtLeast,
+            Count,
+            None,
+            None,
+        ),
+        (
+            "target",
+            "居民消费价格涨幅控制在3%左右",
+            "3%",
+            3.0,
+            "%",
+            Some("控制在/左右"),
+            AtMost,
+            GrowthRate,
+            None,
+            None,
+        ),
+        (
+            "target",
+            "常住人口城镇化率提高0.5个百分点",
+            "0.5个百分点",
+            0.5,
+            "个百分点",
+            None,
+            Exactly,
+            GrowthRate,
+            None,
+            None,
+        ),
+        (
+            "target",
+            "确保新增入库国家科技型中小企业200家",
+            "200家",
+            200.0,
+            "家",
+            Some("确保"),
+            AtLeast,
+            Count,
+            None,
+            Some(1),
+        ),
+        (
+            "target",
+            "规上工业企业研发活动覆盖率达80%以上",
+            "80%",
+            80.0,
+            "%",
+            Some("以上"),
+            AtLeast,
+            Share,
+            None,
+            Some(1),
+        ),
+        (
+            "target",
+            "完成技术合同成交额1.35亿元",
+            "1.35亿元",
+            1.35,
+            "亿元",
+            None,
+            Exactly,
+            Level,
+            None,
+            Some(1),
+        ),
+        (
+            "target",
+            "全力推进总投资514.7亿元的276个重点项目",
+            "514.7亿元",
+            514.7,
+            "亿元",
+            None,
+            Exactly,
+            Level,
+            None,
+            Some(3),
+        ),
+        (
+            "target",
+            "全力推进总投资514.7亿元的276个重点项目",
+            "276个",
+            276.0,
+            "个",
+            None,
+            Exactly,
+            Count,
+            None,
+            Some(3),
+        ),
+        (
+            "target",
+            "年度完成投资214亿元",
+            "214亿元",
+            214.0,
+            "亿元",
+            None,
+            Exactly,
+            Level,
+            None,
+            Some(3),
+        ),
+        (
+            "target",
+            "社会消费品零售总额达到177亿元以上",
+            "177亿元",
+            177.0,
+            "亿元",
+            Some("以上"),
+            AtLeast,
+            Level,
+            None,
+            Some(3),
+        ),
+        (
+            "target",
+            "新房销售面积不低于42万平方米",
+            "42万平方米",
+            42.0,
+            "万平方米",
+            Some("不低于"),
+            AtLeast,
+            Level,
+            None,
+            Some(3),
+        ),
+        (
+            "target",
+            "年底前完成2024年9个老旧小区改造和6项市政微改造任务",
+            "9个",
+            9.0,
+            "个",
+            None,
+            Exactly,
+            Count,
+            Some("2024-12-31"),
+            Some(4),
+        ),
+        (
+            "target",
+            "年底前完成2024年9个老旧小区改造和6项市政微改造任务",
+            "6项",
+            6.0,
+            "项",
+            None,
+            Exactly,
+            Count,
+            Some("2024-12-31"),
+            Some(4),
+        ),
+        (
+            "target",
+            "粮食种植面积稳定在60.5万亩以上",
+            "60.5万亩",
+            60.5,
+            "万亩",
+            Some("以上"),
+            AtLeast,
+            Level,
+            None,
+            Some(5),
+        ),
+        (
+            "target",
+            "产量5亿斤以上",
+            "5亿斤",
+            5.0,
+            "亿斤",
+            Some("以上"),
+            AtLeast,
+            Level,
+            None,
+            Some(5),
+        ),
+        (
+            "target",
+            "鲜食葡萄种植面积突破3万亩",
+            "3万亩",
+            3.0,
+            "万亩",
+            Some("突破"),
+            MoreThan,
+            Level,
+            None,
+            Some(5),
+        ),
+        (
+            "target",
+            "全部行政村（社区）集体经济收入达到15万元以上",
+            "15万元",
+            15.0,
+            "万元",
+            Some("以上"),
+            AtLeast,
+            Level,
+            None,
+            Some(5),
+        ),
+        (
+            "target",
+            "创建“五星”支部7个以上",
+            "7个",
+            7.0,
+            "个",
+            Some("以上"),
+            AtLeast,
+            Count,
+            None,
+            Some(5),
+        ),
+        (
+            "target",
+            "“四星”支部34个以上",
+            "34个",
+            34.0,
+            "个",
+            Some("以上"),
+            AtLeast,
+            Count,
+            None,
+            Some(5),
+        ),
+        (
+            "target",
+            "接待游客600万人次、增长10%以上",
+            "10%",
+            10.0,
+            "%",
+            Some("以上"),
+            AtLeast,
+            GrowthRate,
+            None,
+            Some(6),
+        ),
+        (
+            "target",
+            "危险废物规范化管理达标率95%以上",
+            "95%",
+            95.0,
+            "%",
+            Some("以上"),
+            AtLeast,
+            Share,
+            None,
+            Some(7),
+        ),
+        (
+            "target",
+            "实现进出口总额增长10%以上",
+            "10%",
+            10.0,
+            "%",
+            Some("以上"),
+            AtLeast,
+            GrowthRate,
+            None,
+            Some(8),
+        ),
+        (
+            "target",
+            "完成技能培训1.4万人次以上",
+            "1.4万人次",
+            1.4,
+            "万人次",
+            Some("以上"),
+            AtLeast,
+            Count,
+            None,
+            Some(9),
+        ),
+        (
+            "target",
+            "实现高考一本突破千人大关",
+            "千人",
+            1000.0,
+            "人",
+            Some("突破"),
+            MoreThan,
+            Level,
+            None,
+            Some(9),
+        ),
+        (
+            "result",
+            "预计全年地区生产总值增长2%左右",
+            "2%",
+            2.0,
+            "%",
+            Some("左右"),
+            Approximately,
+            GrowthRate,
+            None,
+            None,
+        ),
+        (
+            "result",
+            "完成一般公共预算收入28.34亿元",
+            "28.34亿元",
+            28.34,
+            "亿元",
+            None,
+            Exactly,
+            Level,
+            None,
+            None,
+        ),
+        (
+            "result",
+            "城镇居民人均可支配收入40465元",
+            "40465元",
+            40465.0,
+            "元",
+            None,
+            Exactly,
+            Level,
+            None,
+            None,
+        ),
+        (
+            "result",
+            "实施项目270个、完成投资302.6亿元",
+            "302.6亿元",
+            302.6,
+            "亿元",
+            None,
+            Exactly,
+            Level,
+            None,
+            Some(1),
+        ),
+        (
+            "result",
+            "接待游客545万人次",
+            "545万人次",
+            545.0,
+            "万人次",
+            None,
+            Exactly,
+            Level,
+            None,
+            Some(1),
+        ),
+        (
+            "result",
+            "吸引客流量超2万人次",
+            "2万人次",
+            2.0,
+            "万人次",
+            Some("超"),
+            MoreThan,
+            Level,
+            None,
+            Some(1),
+        ),
+        (
+            "result",
+            "规上工业企业研发活动覆盖率达80.42%",
+            "80.42%",
+            80.42,
+            "%",
+            None,
+            Exactly,
+            Share,
+            None,
+            Some(2),
+        ),
+        (
+            "result",
+            "新建热力管网7.3公里",
+            "7.3公里",
+            7.3,
+            "公里",
+            None,
+            Exactly,
+            Count,
+            None,
+            Some(3),
+        ),
+        (
+            "result",
+            "优良天数248天",
+            "248天",
+            248.0,
+            "天",
+            None,
+            Exactly,
+            Level,
+            None,
+            Some(3),
+        ),
+        (
+            "result",
+            "粮食总产5.57亿斤",
+            "5.57亿斤",
+            5.57,
+            "亿斤",
+            None,
+            Exactly,
+            Level,
+            None,
+            Some(4),
+        ),
+        (
+            "result",
+            "建成乡里中心157个",
+            "157个",
+            157.0,
+            "个",
+            None,
+            Exactly,
+            Count,
+            None,
+            Some(4),
+        ),
+        (
+            "result",
+            "新增城镇就业1.3万余人",
+            "1.3万余人",
+            1.3,
+            "万人",
+            Some("余"),
+            MoreThan,
+            Count,
+            None,
+            Some(5),
+        ),
+        (
+            "result",
+            "高考一本上线953人",
+            "953人",
+            953.0,
+            "人",
+            None,
+            Exactly,
+            Level,
+            None,
+            Some(5),
+        ),
+        (
+            "result",
+            "获批专项债项目11个、资金7.6亿元",
+            "7.6亿元",
+            7.6,
+            "亿元",
+            None,
+            Exactly,
+            Level,
+            None,
+            Some(6),
+        ),
     ];
     let db = db();
     let e = db.export().unwrap();
     for &(kind, quote, written, value, unit, qualifier, comparator, measure, deadline, area) in
         expected
     {
-        let list = if kind == "target" { &e.targets } else { &e.results };
+        let list = if kind == "target" {
+            &e.targets
+        } else {
+            &e.results
+        };
         let hits: Vec<_> = list
             .iter()
             .filter(|f| f.quote.contains(quote) && f.written == written)
             .collect();
-        assert_eq!(hits.len(), 1, "{kind} {quote} {written}: {} records", hits.len());
+        assert_eq!(
+            hits.len(),
+            1,
+            "{kind} {quote} {written}: {} records",
+            hits.len()
+        );
         let f = hits[0];
         assert_eq!(f.value, value, "{quote}");
         assert_eq!(f.unit, unit, "{quote}");
@@ -316,7 +791,10 @@ fn figures_checked_field_by_field_against_the_text() {
     }
     // Base units make sums work: 514.7亿元 in 元.
     let total = e.targets.iter().find(|t| t.written == "514.7亿元").unwrap();
-    assert_eq!((total.base_value, total.base_unit.as_str()), (51_470_000_000.0, "元"));
+    assert_eq!(
+        (total.base_value, total.base_unit.as_str()),
+        (51_470_000_000.0, "元")
+    );
 }
 
 #[test]
@@ -334,7 +812,10 @@ fn projects_places_and_aggregates_checked_against_the_text() {
             .unwrap_or_else(|| panic!("no project {name}"))
     };
     let p = named("S539伊洛河特大桥");
-    assert_eq!((p.year, p.status.as_str(), p.status_code), (2023, "建成通车", StatusCode::Completed));
+    assert_eq!(
+        (p.year, p.status.as_str(), p.status_code),
+        (2023, "建成通车", StatusCode::Completed)
+    );
     let p = named("西亳大桥");
     assert_eq!((p.year, p.status_code), (2024, StatusCode::ToStart));
     assert!(p.quote.contains("启动西亳大桥建设"));
@@ -345,7 +826,10 @@ fn projects_places_and_aggregates_checked_against_the_text() {
     let p = named("新区人民医院");
     assert_eq!((p.year, p.status_code), (2023, StatusCode::NearCompletion));
     let p = named("第四污水处理厂");
-    assert_eq!((p.year, p.status_code), (2023, StatusCode::UnderConstruction));
+    assert_eq!(
+        (p.year, p.status_code),
+        (2023, StatusCode::UnderConstruction)
+    );
     assert_eq!(db.project_area(p.id).unwrap().unwrap().number, Some(3));
 
     let totals = db.project_totals(Some(2024)).unwrap();
@@ -364,11 +848,18 @@ fn projects_places_and_aggregates_checked_against_the_text() {
     assert_eq!(place("缑氏片区").village_count, Some(10));
     assert_eq!(place("缑氏片区").kind, PlaceKind::Cluster);
     let yt = place("岳滩村");
-    assert_eq!((yt.kind, yt.town.as_deref()), (PlaceKind::Village, Some("岳滩镇")));
+    assert_eq!(
+        (yt.kind, yt.town.as_deref()),
+        (PlaceKind::Village, Some("岳滩镇"))
+    );
     assert_eq!(yt.designations[0].name, "省首批乡村建设示范村");
     assert_eq!(yt.designations[0].level, "provincial");
     let gx = place("顾县镇");
-    assert!(gx.designations.iter().any(|d| d.name == "国家卫生乡镇" && d.level == "national" && d.year == 2023));
+    assert!(
+        gx.designations
+            .iter()
+            .any(|d| d.name == "国家卫生乡镇" && d.level == "national" && d.year == 2023)
+    );
     let national = db
         .places(&PlaceFilter {
             designation_level: Some("national".into()),
@@ -376,12 +867,13 @@ fn projects_places_and_aggregates_checked_against_the_text() {
         })
         .unwrap();
     assert!(national.iter().any(|p| p.name == "李湾村"));
-    assert!(db
-        .places(&PlaceFilter {
+    assert!(
+        db.places(&PlaceFilter {
             designation_level: Some("global".into()),
             ..Default::default()
         })
-        .is_err());
+        .is_err()
+    );
 }
 
 #[test]
@@ -390,9 +882,19 @@ fn every_glossary_definition_equals_the_report_text() {
     let glossary = db.glossary().unwrap();
     for g in &glossary {
         let p = paragraph_text(&db, g.paragraph_id);
-        assert_eq!(p, format!("{}．{}。{}", g.n, g.term, g.definition), "entry {}", g.n);
+        assert_eq!(
+            p,
+            format!("{}．{}。{}", g.n, g.term, g.definition),
+            "entry {}",
+            g.n
+        );
         for part in &g.parts {
-            assert!(g.definition.contains(&part.text), "entry {} part {}", g.n, part.text);
+            assert!(
+                g.definition.contains(&part.text),
+                "entry {} part {}",
+                g.n,
+                part.text
+            );
         }
         for &m in &g.mentions {
             let text = paragraph_text(&db, m);
@@ -416,15 +918,28 @@ fn every_glossary_definition_equals_the_report_text() {
         "即宣传党的路线、方针、政策下基层，调查研究下基层，信访接待下基层，现场办公下基层。"
     );
     let t13369 = db.glossary_term(2).unwrap();
-    let labels: Vec<_> = t13369.parts.iter().map(|p| p.label.clone().unwrap()).collect();
+    let labels: Vec<_> = t13369
+        .parts
+        .iter()
+        .map(|p| p.label.clone().unwrap())
+        .collect();
     assert_eq!(labels, ["1", "3", "3", "6", "9"]);
     // 13369 is used in part 二 and part 三's opening; 四下基层 in part 一 and part 四.
-    assert!(db.term_paragraphs(2).unwrap().iter().any(|p| p.text.contains("“13369”工作思路")));
+    assert!(
+        db.term_paragraphs(2)
+            .unwrap()
+            .iter()
+            .any(|p| p.text.contains("“13369”工作思路"))
+    );
     assert!(db.term_paragraphs(1).unwrap().len() >= 2);
     let undefined = db.undefined_terms().unwrap();
     let first = undefined.iter().find(|u| u.term == "两个确保").unwrap();
     assert!(paragraph_text(&db, first.first_paragraph_id).contains(&first.first_quote));
-    assert!(undefined.iter().all(|u| !glossary.iter().any(|g| g.term == u.term)));
+    assert!(
+        undefined
+            .iter()
+            .all(|u| !glossary.iter().any(|g| g.term == u.term))
+    );
 }
 
 #[test]
@@ -445,7 +960,12 @@ fn filters_and_lookups_answer_what_users_ask() {
             ..Default::default()
         })
         .unwrap();
-    assert!(!due.is_empty() && due.iter().all(|t| t.deadline.as_deref() < Some("2025-01-01")));
+    assert!(
+        !due.is_empty()
+            && due
+                .iter()
+                .all(|t| t.deadline.as_deref() < Some("2025-01-01"))
+    );
     let area3 = db
         .targets(&FigureFilter {
             area: Some(3),
@@ -464,21 +984,31 @@ fn filters_and_lookups_answer_what_users_ask() {
     let t = db.target(area3[0].id).unwrap();
     assert_eq!(t, area3[0]);
     assert!(db.figure_paragraph(&t).unwrap().text.contains(&t.quote));
-    assert!(matches!(db.target(999_999), Err(govreport::Error::NotFound(_))));
-    assert!(matches!(db.result(1_001), Err(govreport::Error::NotFound(_))));
+    assert!(matches!(
+        db.target(999_999),
+        Err(govreport::Error::NotFound(_))
+    ));
+    assert!(matches!(
+        db.result(1_001),
+        Err(govreport::Error::NotFound(_))
+    ));
     for bad in ["2024-13-01", "2024-02-30", "tomorrow", "2024-6-1"] {
         let r = db.targets(&FigureFilter {
             due_before: Some(bad.into()),
             ..Default::default()
         });
-        assert!(matches!(r, Err(govreport::Error::InvalidArgument(_))), "{bad}");
+        assert!(
+            matches!(r, Err(govreport::Error::InvalidArgument(_))),
+            "{bad}"
+        );
     }
-    assert!(db
-        .targets(&FigureFilter {
+    assert!(
+        db.targets(&FigureFilter {
             area: Some(11),
             ..Default::default()
         })
-        .is_err());
+        .is_err()
+    );
     let started = db
         .projects(&ProjectFilter {
             status: Some("开工".into()),
@@ -493,7 +1023,10 @@ fn filters_and_lookups_answer_what_users_ask() {
             ..Default::default()
         })
         .unwrap();
-    assert!(done.iter().all(|p| p.status_code == StatusCode::Completed && p.year == 2023));
+    assert!(
+        done.iter()
+            .all(|p| p.status_code == StatusCode::Completed && p.year == 2023)
+    );
     assert!(db.project(done[0].id).is_ok());
     // "What must be finished by the end of June?"
     let by_june = db
@@ -505,7 +1038,11 @@ fn filters_and_lookups_answer_what_users_ask() {
     let names: Vec<&str> = by_june.iter().map(|p| p.name.as_str()).collect();
     assert!(names.contains(&"2023年老旧小区改造项目"), "{names:?}");
     assert!(names.contains(&"G310商汤大道至高崖立交段"), "{names:?}");
-    assert!(by_june.iter().all(|p| p.deadline_text.as_deref().is_some_and(|d| p.quote.contains(d))));
+    assert!(by_june.iter().all(|p| {
+        p.deadline_text
+            .as_deref()
+            .is_some_and(|d| p.quote.contains(d))
+    }));
     assert!(db.place(999_999).is_err());
 }
 
@@ -519,21 +1056,57 @@ fn export_has_the_documented_shape() {
         (
             "targets",
             &[
-                "id", "area", "section_id", "paragraph_id", "metric", "value", "unit",
-                "qualifier", "comparator", "measure", "base_value", "base_unit", "deadline",
+                "id",
+                "area",
+                "section_id",
+                "paragraph_id",
+                "metric",
+                "value",
+                "unit",
+                "qualifier",
+                "comparator",
+                "measure",
+                "base_value",
+                "base_unit",
+                "deadline",
                 "quote",
             ],
         ),
-        ("results", &["id", "area", "metric", "value", "unit", "comparator", "quote"]),
+        (
+            "results",
+            &[
+                "id",
+                "area",
+                "metric",
+                "value",
+                "unit",
+                "comparator",
+                "quote",
+            ],
+        ),
         (
             "projects",
             &[
-                "id", "name", "year", "status", "status_code", "investment", "investment_unit",
-                "companies", "area", "quote",
+                "id",
+                "name",
+                "year",
+                "status",
+                "status_code",
+                "investment",
+                "investment_unit",
+                "companies",
+                "area",
+                "quote",
             ],
         ),
-        ("places", &["id", "name", "kind", "town", "designations", "quote"]),
-        ("glossary", &["n", "term", "definition", "parts", "mentions"]),
+        (
+            "places",
+            &["id", "name", "kind", "town", "designations", "quote"],
+        ),
+        (
+            "glossary",
+            &["n", "term", "definition", "parts", "mentions"],
+        ),
         ("undefined_terms", &["term", "first_quote"]),
     ];
     for (array, names) in fields {
@@ -545,7 +1118,14 @@ fn export_has_the_documented_shape() {
             }
         }
     }
-    for n in ["title", "region", "date", "meeting", "speaker", "speaker_office"] {
+    for n in [
+        "title",
+        "region",
+        "date",
+        "meeting",
+        "speaker",
+        "speaker_office",
+    ] {
         assert!(v["report"][n].is_string(), "report.{n}");
     }
     let with_designation = v["places"]

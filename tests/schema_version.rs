@@ -123,7 +123,11 @@ fn a_new_file_gets_schema_and_data_and_reopens_unchanged() {
     let db = Db::open(&path).unwrap();
     assert_eq!(counts(db.connection()), first);
     drop(db);
-    assert_eq!(std::fs::read(&path).unwrap(), bytes, "reopening must not write");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "reopening must not write"
+    );
 }
 
 #[test]
@@ -167,10 +171,7 @@ fn an_older_file_opened_read_only_is_refused_and_unchanged() {
     make_v1_file(&path);
     let before = std::fs::read(&path).unwrap();
     let err = Db::open_with(&path, OpenMode::ReadOnly).unwrap_err();
-    assert!(
-        matches!(err, Error::SchemaTooOld { found: 1, .. }),
-        "{err}"
-    );
+    assert!(matches!(err, Error::SchemaTooOld { found: 1, .. }), "{err}");
     assert!(err.to_string().contains("read-write"), "{err}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }

@@ -42,15 +42,47 @@ fn keys(hits: &[SearchHit]) -> BTreeSet<(String, i64)> {
 
 const QUERIES: &[&str] = &[
     // 1 character
-    "储", "葡", "村", "镇", "亿", // 2 characters
-    "储能", "氢能", "葡萄", "项目", "发展", "偃师", // 3 characters
-    "二里头", "首阳山", "新能源", // 4 and more
-    "老旧小区", "乡村振兴", "全钒液流电池", "中国式现代化", // Latin letters and digits
-    "G310", "g310", "5G", "5g", "PM2.5", "pm10", "A级", "亿元", "2024", "1+N", "6%",
+    "储",
+    "葡",
+    "村",
+    "镇",
+    "亿", // 2 characters
+    "储能",
+    "氢能",
+    "葡萄",
+    "项目",
+    "发展",
+    "偃师", // 3 characters
+    "二里头",
+    "首阳山",
+    "新能源", // 4 and more
+    "老旧小区",
+    "乡村振兴",
+    "全钒液流电池",
+    "中国式现代化", // Latin letters and digits
+    "G310",
+    "g310",
+    "5G",
+    "5g",
+    "PM2.5",
+    "pm10",
+    "A级",
+    "亿元",
+    "2024",
+    "1+N",
+    "6%",
     // several terms
-    "储能 项目", "储 能", "乡村 振兴 示范", "二里头 片区", // punctuation inside a term
-    "“1+N”", "、", "。", "（一）", // nothing
-    "不存在的词", "储能储能", "xyz",
+    "储能 项目",
+    "储 能",
+    "乡村 振兴 示范",
+    "二里头 片区", // punctuation inside a term
+    "“1+N”",
+    "、",
+    "。",
+    "（一）", // nothing
+    "不存在的词",
+    "储能储能",
+    "xyz",
 ];
 
 #[test]
@@ -129,7 +161,7 @@ fn hits_carry_ids_paths_and_marked_snippets() {
         assert!(!hits.is_empty(), "{q}");
         for h in &hits {
             assert!(!h.section_path.is_empty(), "{q}: {h:?}");
-            assert!(h.score > 0.0, "{q}: {h:?}");
+            assert!(h.score > 0.0, "{q}: {h:?}"); // ranked: bm25
             assert!(
                 h.snippet.contains(&format!("<<{q}>>")),
                 "{q}: snippet {:?}",
@@ -316,7 +348,10 @@ fn the_index_follows_a_rebuild_and_a_file_database() {
     let _ = std::fs::remove_file(&path);
     let mut db = Db::open(&path).unwrap();
     assert_eq!(db.schema_version().unwrap(), govreport::SCHEMA_VERSION);
-    assert_eq!(keys(&db.search("储能", &SearchOptions::default()).unwrap()).len(), 8);
+    assert_eq!(
+        keys(&db.search("储能", &SearchOptions::default()).unwrap()).len(),
+        8
+    );
     db.connection()
         .execute(
             "UPDATE paragraph SET text = text || '钠离子电池' WHERE id = 47",
@@ -324,7 +359,11 @@ fn the_index_follows_a_rebuild_and_a_file_database() {
         )
         .unwrap();
     // Not indexed yet: the recheck still never yields a false hit.
-    assert!(db.search("钠离子", &SearchOptions::default()).unwrap().is_empty());
+    assert!(
+        db.search("钠离子", &SearchOptions::default())
+            .unwrap()
+            .is_empty()
+    );
     db.rebuild_search_index().unwrap();
     let hits = db.search("钠离子", &SearchOptions::default()).unwrap();
     assert_eq!(keys(&hits), BTreeSet::from([("paragraph".to_string(), 47)]));
@@ -339,14 +378,40 @@ fn a_version_2_file_is_migrated_with_its_index() {
     let path = dir.join("v2.db");
     let _ = std::fs::remove_file(&path);
     {
-        // A version 2 file: the current one without the search table.
-        let db = Db::open(&path).unwrap();
-        db.connection()
-            .execute_batch("DROP TABLE search_index; PRAGMA user_version = 2;")
+        // A version 2 file: the current one without the tables that versions 3 and later add
+        // (version 1 from the fixture plus migration 2 tells which tables version 2 has).
+        let v2 = rusqlite::Connection::open_in_memory().unwrap();
+        v2.execute_batch(include_str!("fixtures/schema_v1.sql"))
             .unwrap();
+        for (version, sql) in govreport::db::MIGRATIONS {
+            if *version <= 2 {
+                v2.execute_batch(sql).unwrap();
+            }
+        }
+        let tables = |c: &rusqlite::Connection| -> Vec<String> {
+            let mut st = c
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                .unwrap();
+            st.query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        let keep = tables(&v2);
+        let db = Db::open(&path).unwrap();
+        let conn = db.connection();
+        conn.execute_batch("PRAGMA foreign_keys = OFF; DROP TABLE search_index;")
+            .unwrap();
+        for t in tables(conn) {
+            if !keep.contains(&t) {
+                conn.execute_batch(&format!("DROP TABLE IF EXISTS \"{t}\""))
+                    .unwrap();
+            }
+        }
+        conn.pragma_update(None, "user_version", 2).unwrap();
     }
     let db = Db::open(&path).unwrap();
-    assert_eq!(db.schema_version().unwrap(), 3);
+    assert_eq!(db.schema_version().unwrap(), govreport::SCHEMA_VERSION);
     let docs = documents(&db);
     for q in ["储能", "村", "G310"] {
         let hits = db.search(q, &SearchOptions::default()).unwrap();

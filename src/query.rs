@@ -1,0 +1,504 @@
+//! Read-only scripted SQL: one `SELECT` with bound parameters, rows out as JSON.
+//!
+//! [`Db::query_json`] is the way to run SQL that comes from a user or a script. It accepts
+//! exactly one statement that SQLite itself classifies as read-only and that is a query
+//! (`SELECT …`, `WITH … SELECT …` or `VALUES …`); everything else — `INSERT`, `UPDATE`,
+//! `DELETE`, DDL, `ATTACH`, `PRAGMA`, transaction control, several statements in one string —
+//! is refused before anything runs, and the statement then runs inside a savepoint that is
+//! always rolled back, so even a statement that slipped through could not leave a change.
+//!
+//! ```
+//! let db = govreport::Db::open_default()?;
+//! let json = db.query_json(
+//!     "SELECT id, metric FROM figure WHERE kind = 'target' AND id = ?1",
+//!     Some("[1]"),
+//! )?;
+//! assert!(json.starts_with(r#"[{"id":1,"metric":""#));
+//!
+//! let refused = db.query_json("DELETE FROM figure", None).unwrap_err();
+//! assert!(refused.to_string().contains("read-only"));
+//! # Ok::<(), govreport::Error>(())
+//! ```
+//!
+//! # The JSON shape
+//!
+//! An array with one object per row, keys the result column names in order (use `AS` to name
+//! computed columns; two columns with the same name give an object with a repeated key).
+//! `INTEGER` → JSON integer, `REAL` → JSON number (`null` when not finite), `TEXT` → string
+//! (invalid UTF-8 replaced by U+FFFD), `BLOB` → string of lowercase hex digits, `NULL` → `null`.
+//!
+//! # Parameters
+//!
+//! `params_json` is `None` (or JSON `null`) for a statement without parameters, a JSON array
+//! for positional parameters (`?`, `?1` …; the array must have one value per parameter) or a
+//! JSON object for named ones (`:name`, `@name`, `$name`; keys may be written with or without
+//! the prefix). Values may be `null`, booleans (bound as 0/1), integers that fit in an `i64`,
+//! other numbers (bound as REAL) and strings; arrays and objects are refused.
+
+use std::io::Write as _;
+
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{CachedStatement, Connection, Statement};
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+
+/// Parsed query parameters (see the [module docs](self)).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Params {
+    /// No parameters.
+    None,
+    /// Positional parameters: the first value binds `?1`.
+    Positional(Vec<Value>),
+    /// Named parameters, keys as written in the JSON object.
+    Named(Vec<(String, Value)>),
+}
+
+impl Params {
+    /// Parses `params_json`: `None`/`null`, a JSON array or a JSON object.
+    pub fn from_json(params_json: Option<&str>) -> Result<Params> {
+        let Some(text) = params_json else {
+            return Ok(Params::None);
+        };
+        let parsed: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| Error::InvalidArgument(format!("params_json is not valid JSON: {e}")))?;
+        match parsed {
+            serde_json::Value::Null => Ok(Params::None),
+            serde_json::Value::Array(items) => Ok(Params::Positional(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| json_to_value(v, &format!("parameter {}", i + 1)))
+                    .collect::<Result<_>>()?,
+            )),
+            serde_json::Value::Object(map) => Ok(Params::Named(
+                map.into_iter()
+                    .map(|(k, v)| {
+                        let value = json_to_value(v, &format!("parameter {k:?}"))?;
+                        Ok((k, value))
+                    })
+                    .collect::<Result<_>>()?,
+            )),
+            other => Err(Error::InvalidArgument(format!(
+                "params_json must be a JSON array, object or null, not {}",
+                json_kind(&other)
+            ))),
+        }
+    }
+
+    /// Which value binds which 1-based parameter index, given the statement's parameter
+    /// count and a lookup from a parameter name (with its prefix) to its index. Every
+    /// parameter of the statement must get exactly one value.
+    pub fn bind_plan(
+        &self,
+        parameter_count: usize,
+        index_of: impl Fn(&str) -> Option<usize>,
+    ) -> Result<Vec<(usize, &Value)>> {
+        match self {
+            Params::None if parameter_count == 0 => Ok(Vec::new()),
+            Params::None => Err(Error::InvalidArgument(format!(
+                "the statement has {parameter_count} parameter(s) and params_json gives none"
+            ))),
+            Params::Positional(values) => {
+                if values.len() != parameter_count {
+                    return Err(Error::InvalidArgument(format!(
+                        "the statement has {parameter_count} parameter(s) and params_json gives {}",
+                        values.len()
+                    )));
+                }
+                Ok(values.iter().enumerate().map(|(i, v)| (i + 1, v)).collect())
+            }
+            Params::Named(pairs) => {
+                let mut plan = Vec::with_capacity(pairs.len());
+                let mut bound = vec![false; parameter_count + 1];
+                for (key, value) in pairs {
+                    let index = if key.starts_with([':', '@', '$']) {
+                        index_of(key)
+                    } else {
+                        [":", "@", "$"]
+                            .iter()
+                            .find_map(|prefix| index_of(&format!("{prefix}{key}")))
+                    }
+                    .ok_or_else(|| {
+                        Error::InvalidArgument(format!(
+                            "the statement has no parameter named {key:?}"
+                        ))
+                    })?;
+                    if index == 0 || index > parameter_count || bound[index] {
+                        return Err(Error::InvalidArgument(format!(
+                            "parameter {key:?} is given twice"
+                        )));
+                    }
+                    bound[index] = true;
+                    plan.push((index, value));
+                }
+                if let Some(missing) = (1..=parameter_count).find(|&i| !bound[i]) {
+                    return Err(Error::InvalidArgument(format!(
+                        "params_json gives no value for parameter {missing}"
+                    )));
+                }
+                Ok(plan)
+            }
+        }
+    }
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+fn json_to_value(v: serde_json::Value, what: &str) -> Result<Value> {
+    Ok(match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Integer(i64::from(b)),
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::Integer(i)
+            } else if n.is_u64() {
+                return Err(Error::InvalidArgument(format!(
+                    "{what}: {n} is out of the range of a 64-bit signed integer"
+                )));
+            } else {
+                Value::Real(n.as_f64().ok_or_else(|| {
+                    Error::InvalidArgument(format!("{what}: {n} is not a usable number"))
+                })?)
+            }
+        }
+        serde_json::Value::String(s) => Value::Text(s),
+        other => {
+            return Err(Error::InvalidArgument(format!(
+                "{what}: {} cannot be bound (use null, a boolean, a number or a string)",
+                json_kind(&other)
+            )));
+        }
+    })
+}
+
+/// An error with SQLite's `SQLITE_READONLY` code and a message saying why the SQL was refused.
+fn refused(why: &str) -> Error {
+    Error::Sqlite(rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+        Some(format!(
+            "scripted SQL is read-only: only one SELECT statement (SELECT, WITH … SELECT or \
+             VALUES) may run; {why}"
+        )),
+    ))
+}
+
+/// The first keyword of `sql`, after whitespace, comments and opening parentheses.
+fn first_keyword(sql: &str) -> &str {
+    let mut rest = sql;
+    loop {
+        let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
+        if let Some(after) = trimmed.strip_prefix("--") {
+            rest = after.split_once('\n').map_or("", |(_, r)| r);
+        } else if let Some(after) = trimmed.strip_prefix("/*") {
+            rest = after.split_once("*/").map_or("", |(_, r)| r);
+        } else {
+            let end = trimmed
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(trimmed.len());
+            return &trimmed[..end];
+        }
+    }
+}
+
+/// Refuses, before SQLite sees it, SQL that does not open with `SELECT`, `WITH` or `VALUES`.
+pub fn check_query_keyword(sql: &str) -> Result<()> {
+    let keyword = first_keyword(sql);
+    if ["SELECT", "WITH", "VALUES"]
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(keyword))
+    {
+        Ok(())
+    } else if keyword.is_empty() {
+        Err(Error::InvalidArgument(
+            "the SQL holds no statement".to_string(),
+        ))
+    } else {
+        Err(refused(&format!(
+            "refused a statement that starts with {keyword:?}"
+        )))
+    }
+}
+
+/// Prepares (through the connection's statement cache) one read-only query, or refuses it.
+///
+/// Checks, in order: the first keyword (`SELECT`/`WITH`/`VALUES`), exactly one statement,
+/// SQLite's own `sqlite3_stmt_readonly()`, and that the statement returns columns.
+pub fn prepare_read_only<'c>(conn: &'c Connection, sql: &str) -> Result<CachedStatement<'c>> {
+    check_query_keyword(sql)?;
+    let stmt = conn.prepare_cached(sql).map_err(|e| match e {
+        rusqlite::Error::MultipleStatement => Error::InvalidArgument(
+            "the SQL holds more than one statement; scripted SQL runs exactly one".to_string(),
+        ),
+        rusqlite::Error::Empty => Error::InvalidArgument("the SQL holds no statement".to_string()),
+        other => Error::Sqlite(other),
+    })?;
+    if !stmt.readonly() {
+        return Err(refused(
+            "SQLite classifies this statement as one that writes",
+        ));
+    }
+    if stmt.column_count() == 0 {
+        return Err(refused("the statement returns no columns"));
+    }
+    Ok(stmt)
+}
+
+/// Binds `params` to a prepared statement (every parameter must get a value).
+pub fn bind(stmt: &mut Statement<'_>, params: &Params) -> Result<()> {
+    let plan = params.bind_plan(stmt.parameter_count(), |name| {
+        stmt.parameter_index(name).ok().flatten()
+    })?;
+    for (index, value) in plan {
+        stmt.raw_bind_parameter(index, value)?;
+    }
+    Ok(())
+}
+
+/// Runs the query inside a savepoint that is always rolled back, so that even a statement
+/// that slipped past the checks could not leave a change behind.
+///
+/// (`PRAGMA query_only` was measured as the alternative: it is a flag pragma, and setting it
+/// expires every prepared statement of the connection, so each query — and the next use of
+/// every cached statement — paid a recompilation: ~40 µs per point query instead of ~5 µs.)
+pub struct RolledBack<'c> {
+    conn: &'c Connection,
+}
+
+impl<'c> RolledBack<'c> {
+    /// Opens the savepoint; dropping the value rolls it back and releases it.
+    pub fn begin(conn: &'c Connection) -> Result<RolledBack<'c>> {
+        conn.prepare_cached("SAVEPOINT govreport_query_json")?
+            .execute([])?;
+        Ok(RolledBack { conn })
+    }
+}
+
+impl Drop for RolledBack<'_> {
+    fn drop(&mut self) {
+        // Best effort: these only fail when the connection is unusable anyway.
+        for sql in [
+            "ROLLBACK TO govreport_query_json",
+            "RELEASE govreport_query_json",
+        ] {
+            let _ = self
+                .conn
+                .prepare_cached(sql)
+                .and_then(|mut s| s.execute([]));
+        }
+    }
+}
+
+/// Appends the JSON text of `s` (quoted, escaped) to `out`.
+fn write_json_str(out: &mut Vec<u8>, s: &str) {
+    // Writing to a Vec cannot fail and a &str always serializes.
+    serde_json::to_writer(&mut *out, s).expect("writing JSON to a Vec cannot fail");
+}
+
+/// Appends one SQLite value as JSON (see the [module docs](self) for the mapping).
+pub fn write_json_value(out: &mut Vec<u8>, value: ValueRef<'_>) {
+    match value {
+        ValueRef::Null => out.extend_from_slice(b"null"),
+        ValueRef::Integer(i) => {
+            let _ = write!(out, "{i}");
+        }
+        ValueRef::Real(f) if f.is_finite() => {
+            serde_json::to_writer(&mut *out, &f).expect("writing JSON to a Vec cannot fail");
+        }
+        ValueRef::Real(_) => out.extend_from_slice(b"null"),
+        ValueRef::Text(bytes) => match std::str::from_utf8(bytes) {
+            Ok(s) => write_json_str(out, s),
+            Err(_) => write_json_str(out, &String::from_utf8_lossy(bytes)),
+        },
+        ValueRef::Blob(bytes) => {
+            out.push(b'"');
+            for b in bytes {
+                let _ = write!(out, "{b:02x}");
+            }
+            out.push(b'"');
+        }
+    }
+}
+
+/// The `"name":` prefix of every column, written once per query.
+pub fn column_keys(stmt: &Statement<'_>) -> Vec<Vec<u8>> {
+    stmt.column_names()
+        .map(|name| {
+            let mut key = Vec::with_capacity(name.len() + 3);
+            write_json_str(&mut key, name);
+            key.push(b':');
+            key
+        })
+        .collect()
+}
+
+impl Db {
+    /// Runs one read-only query with bound parameters and returns its rows as a JSON array
+    /// of objects (see the [module docs](crate::query) for what is refused, the parameter
+    /// forms and the JSON shape).
+    ///
+    /// Refused SQL fails with an [`Error::Sqlite`] whose code is `SQLITE_READONLY` (a write,
+    /// DDL, `ATTACH`, `PRAGMA` …) or with [`Error::InvalidArgument`] (several statements, none,
+    /// bad parameters); nothing has run then.
+    pub fn query_json(&self, sql: &str, params_json: Option<&str>) -> Result<String> {
+        let params = Params::from_json(params_json)?;
+        let mut out = Vec::with_capacity(256);
+        self.query_json_into(sql, &params, &mut out)?;
+        String::from_utf8(out)
+            .map_err(|e| Error::Data(format!("query_json produced invalid UTF-8: {e}")))
+    }
+
+    /// Like [`Db::query_json`], with parsed parameters, appending the JSON to `out` (valid
+    /// UTF-8, no NUL byte). On error `out` may hold a partial array.
+    pub fn query_json_into(&self, sql: &str, params: &Params, out: &mut Vec<u8>) -> Result<()> {
+        let conn = self.connection();
+        let mut stmt = prepare_read_only(conn, sql)?;
+        bind(&mut stmt, params)?;
+        let keys = column_keys(&stmt);
+        let _guard = RolledBack::begin(conn)?;
+        let mut rows = stmt.raw_query();
+        out.push(b'[');
+        let mut first = true;
+        while let Some(row) = rows.next()? {
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            out.push(b'{');
+            for (i, key) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(key);
+                write_json_value(out, row.get_ref(i)?);
+            }
+            out.push(b'}');
+        }
+        out.push(b']');
+        Ok(())
+    }
+
+    /// Checks that `sql` is one read-only query that [`Db::query_json`] would accept, without
+    /// running it.
+    pub fn check_read_only_query(&self, sql: &str) -> Result<()> {
+        prepare_read_only(self.connection(), sql).map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> Db {
+        Db::open_default().unwrap()
+    }
+
+    fn code(e: &Error) -> Option<rusqlite::ErrorCode> {
+        match e {
+            Error::Sqlite(s) => s.sqlite_error_code(),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn selects_with_positional_and_named_parameters() {
+        let db = db();
+        let a = db
+            .query_json(
+                "SELECT 1 AS one, 'x\"y' AS s, NULL AS n, 2.5 AS f, x'0aff' AS b",
+                None,
+            )
+            .unwrap();
+        assert_eq!(a, r#"[{"one":1,"s":"x\"y","n":null,"f":2.5,"b":"0aff"}]"#);
+        let b = db
+            .query_json("SELECT ?1 + ?2 AS s", Some("[40, 2]"))
+            .unwrap();
+        assert_eq!(b, r#"[{"s":42}]"#);
+        let c = db
+            .query_json("SELECT :a || @b AS s", Some(r#"{"a":"x",":b":"y"}"#))
+            .unwrap_err();
+        assert!(matches!(c, Error::InvalidArgument(_)), "{c}");
+        let d = db
+            .query_json("SELECT :a || :b AS s", Some(r#"{"a":"x",":b":"y"}"#))
+            .unwrap();
+        assert_eq!(d, r#"[{"s":"xy"}]"#);
+        let e = db
+            .query_json("WITH t(x) AS (VALUES (1),(2)) SELECT x FROM t", None)
+            .unwrap();
+        assert_eq!(e, r#"[{"x":1},{"x":2}]"#);
+        assert_eq!(db.query_json("SELECT 1 AS x WHERE 0", None).unwrap(), "[]");
+    }
+
+    #[test]
+    fn refuses_everything_that_writes() {
+        let db = db();
+        for sql in [
+            "DELETE FROM figure",
+            "  /* hi */ -- x\n INSERT INTO report(id) VALUES (9)",
+            "UPDATE figure SET value = 0",
+            "DROP TABLE figure",
+            "CREATE TABLE t(x)",
+            "ATTACH ':memory:' AS x",
+            "PRAGMA query_only = 0",
+            "PRAGMA user_version = 9",
+            "BEGIN",
+            "WITH x AS (SELECT 1) DELETE FROM figure",
+            "WITH x AS (SELECT 1) INSERT INTO report(id) SELECT 1",
+            "VACUUM",
+            "REINDEX",
+            "ANALYZE",
+        ] {
+            let err = db.query_json(sql, None).unwrap_err();
+            assert_eq!(
+                code(&err),
+                Some(rusqlite::ErrorCode::ReadOnly),
+                "{sql}: {err}"
+            );
+        }
+        for sql in [
+            "SELECT 1; DELETE FROM figure",
+            "SELECT 1; SELECT 2",
+            "",
+            "  -- only a comment",
+        ] {
+            let err = db.query_json(sql, None).unwrap_err();
+            assert!(matches!(err, Error::InvalidArgument(_)), "{sql}: {err}");
+        }
+        let n: i64 = db
+            .connection()
+            .query_row("SELECT count(*) FROM figure", [], |r| r.get(0))
+            .unwrap();
+        assert!(n > 0);
+        // No transaction is left open.
+        assert!(db.connection().is_autocommit());
+    }
+
+    #[test]
+    fn parameter_errors() {
+        let db = db();
+        for (sql, p) in [
+            ("SELECT ?1", None),
+            ("SELECT ?1", Some("[1, 2]")),
+            ("SELECT ?1", Some("[[1]]")),
+            ("SELECT ?1", Some("[18446744073709551615]")),
+            ("SELECT ?1", Some("{not json")),
+            ("SELECT ?1", Some("7")),
+            ("SELECT :a", Some(r#"{"b":1}"#)),
+        ] {
+            let err = db.query_json(sql, p).unwrap_err();
+            assert!(
+                matches!(err, Error::InvalidArgument(_)),
+                "{sql} {p:?}: {err}"
+            );
+        }
+    }
+}

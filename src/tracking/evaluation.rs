@@ -1,0 +1,949 @@
+//! Evaluation against 序时进度, as offices do it.
+//!
+//! # 序时进度 (schedule)
+//!
+//! The share of the year elapsed at the *as-of date*: by default the last day of the
+//! evaluated period (`2024-06` and `2024-Q2` -> 6/12 = 50%; Jan–Nov -> 91.7%); a configured
+//! [`EvaluationConfig::as_of`] date counts whole months plus the elapsed share of its month.
+//! Only the records of periods ending on or before the period's last day count.
+//!
+//! # Value to date
+//!
+//! From a target's effective (not superseded) records with a value, in its year:
+//! * `count` and `level` targets (quantities that add up over the year): the latest cumulative
+//!   record, plus every non-cumulative record of a later period; with no cumulative record,
+//!   the sum of the non-cumulative ones.
+//! * `growth_rate` and `share` targets (rates): the latest record's value.
+//! * A target without records of its own takes the sum of its leaf tasks' values to date
+//!   (tasks of the target without sub-tasks; count and level targets only), converted to the
+//!   target's unit ([`ValueSource::Tasks`]).
+//!
+//! # Gap in points
+//!
+//! * Quantities: completion = 100 × value / target, and the gap = completion − 序时进度.
+//!   For an `at_most` quantity (a cap), the gap = 序时进度 − completion (spending less of the
+//!   cap than the year elapsed is ahead).
+//! * Rates are compared directly with the target, not scaled by the year: gap =
+//!   100 × (value − target) / |target| (reversed for `at_most`); a value that meets the target
+//!   within the tolerance of an `approximately` target has a gap of at least 0.
+//!
+//! # Status
+//!
+//! In this order:
+//! 1. [`Status::NoData`]: no value to date.
+//! 2. [`Status::Done`]: the value meets the target — `at_least` and `exactly`: value ≥
+//!    target (exactly is treated as at least: counts and levels are commitments to reach);
+//!    `more_than`: value > target; `approximately`: value ≥ target × (1 − tolerance);
+//!    `at_most`: value ≤ target. Quantities are done as soon as they meet the target; rates
+//!    and caps only when the as-of date reaches the deadline (until then they can still move).
+//! 3. [`Status::Overdue`]: the as-of date is after the deadline (the target's own, else the
+//!    last day of its year) and it is not done.
+//! 4. [`Status::Ahead`] (超进度): gap ≥ [`EvaluationConfig::ahead_margin`].
+//! 5. [`Status::OnSchedule`] (达进度): gap ≥ 0.
+//! 6. [`Status::Behind`] (欠进度): gap < 0.
+//!
+//! # Light
+//!
+//! * No data: no light (`None`).
+//! * Red: overdue, or behind by ≥ [`EvaluationConfig::red_margin`] points (default 30).
+//! * Yellow: behind by ≥ [`EvaluationConfig::yellow_margin`] points (default 10).
+//! * Blue: not done and the deadline is within [`EvaluationConfig::blue_days`] days (default
+//!   30) of the as-of date.
+//! * Green: everything else (done, ahead, on schedule, slightly behind).
+//!
+//! # Projects
+//!
+//! [`Db::evaluate_projects`] reads the key-project register (annual plan 年度计划投资,
+//! planned start) and the project progress records. A register project's records are its
+//! own plus those of the report-named project it is linked to. Investment to date is folded
+//! like a quantity (latest `invested_to_date`, plus later `invested_period` amounts). The
+//! completion rate is investment to date / annual plan (`None` without a plan), and the gap
+//! is that rate − 序时进度 in points. 开工率 = projects whose actual start is on or before the
+//! period end / projects whose planned start (register or records) is in the year and on or
+//! before the period end. District totals compare the summed investment to date with the
+//! report's 年度完成投资 figure, found by metric: the `project_total` of the plan year with
+//! metric `年度完成投资` (scope `重点项目` first), else a target whose metric is
+//! `重点项目年度完成投资`.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::progress::SubjectKind;
+use super::time::{Date, Period};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::figures::{Comparator, FigureFilter, Measure};
+
+/// Thresholds and the as-of date of an evaluation. The default is what most offices use.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvaluationConfig {
+    /// The date 序时进度 and deadlines are judged at (ISO); default: the period's last day.
+    pub as_of: Option<String>,
+    /// Points ahead of 序时进度 from which a target is [`Status::Ahead`] (default 5).
+    pub ahead_margin: f64,
+    /// Points behind 序时进度 from which the light is yellow (default 10).
+    pub yellow_margin: f64,
+    /// Points behind 序时进度 from which the light is red (default 30).
+    pub red_margin: f64,
+    /// Days before a deadline within which the light is blue (default 30).
+    pub blue_days: i64,
+    /// Relative tolerance of `approximately` (左右) targets (default 0.05: 6%左右 is met at
+    /// 5.7%).
+    pub approx_tolerance: f64,
+    /// Only this report's targets and projects; default: every report's targets, and the
+    /// first report for project totals.
+    pub report_id: Option<i64>,
+}
+
+impl Default for EvaluationConfig {
+    fn default() -> Self {
+        EvaluationConfig {
+            as_of: None,
+            ahead_margin: 5.0,
+            yellow_margin: 10.0,
+            red_margin: 30.0,
+            blue_days: 30,
+            approx_tolerance: 0.05,
+            report_id: None,
+        }
+    }
+}
+
+impl EvaluationConfig {
+    fn check(&self) -> Result<Option<Date>> {
+        let bad = |f: &str, v: f64| {
+            Error::InvalidArgument(format!("evaluation {f}: {v} must be a non-negative number"))
+        };
+        for (f, v) in [
+            ("ahead_margin", self.ahead_margin),
+            ("yellow_margin", self.yellow_margin),
+            ("red_margin", self.red_margin),
+            ("approx_tolerance", self.approx_tolerance),
+        ] {
+            if !v.is_finite() || v < 0.0 {
+                return Err(bad(f, v));
+            }
+        }
+        if self.red_margin < self.yellow_margin {
+            return Err(Error::InvalidArgument(format!(
+                "evaluation red_margin ({}) must not be below yellow_margin ({})",
+                self.red_margin, self.yellow_margin
+            )));
+        }
+        if self.blue_days < 0 {
+            return Err(Error::InvalidArgument(format!(
+                "evaluation blue_days: {} must not be negative",
+                self.blue_days
+            )));
+        }
+        self.as_of
+            .as_deref()
+            .map(|d| Date::parse(d, "evaluation as_of"))
+            .transpose()
+    }
+}
+
+/// Where a target stands (office words in brackets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Met (已完成).
+    Done,
+    /// Ahead of 序时进度 (超进度).
+    Ahead,
+    /// At or just above 序时进度 (达进度).
+    OnSchedule,
+    /// Behind 序时进度 (欠进度).
+    Behind,
+    /// Past its deadline and not met (逾期).
+    Overdue,
+    /// No value reported yet.
+    NoData,
+}
+
+impl Status {
+    /// The code (`on_schedule` …).
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Done => "done",
+            Status::Ahead => "ahead",
+            Status::OnSchedule => "on_schedule",
+            Status::Behind => "behind",
+            Status::Overdue => "overdue",
+            Status::NoData => "no_data",
+        }
+    }
+
+    /// The words offices use.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Status::Done => "已完成",
+            Status::Ahead => "超进度",
+            Status::OnSchedule => "达进度",
+            Status::Behind => "欠进度",
+            Status::Overdue => "逾期",
+            Status::NoData => "未报送",
+        }
+    }
+}
+
+/// The traffic light (三色督办 / 亮灯).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Light {
+    /// Fine.
+    Green,
+    /// Deadline near.
+    Blue,
+    /// Behind 序时进度 by the yellow margin.
+    Yellow,
+    /// Overdue or behind by the red margin.
+    Red,
+}
+
+impl Light {
+    /// The code (`green` …).
+    pub fn code(self) -> &'static str {
+        match self {
+            Light::Green => "green",
+            Light::Blue => "blue",
+            Light::Yellow => "yellow",
+            Light::Red => "red",
+        }
+    }
+
+    /// The words offices use (绿灯 …).
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Light::Green => "绿灯",
+            Light::Blue => "蓝灯",
+            Light::Yellow => "黄灯",
+            Light::Red => "红灯",
+        }
+    }
+}
+
+/// Where a target's value to date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueSource {
+    /// The target's own progress records.
+    Target,
+    /// The sum of its leaf tasks' values.
+    Tasks,
+}
+
+/// One target's evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetStatus {
+    /// The target.
+    pub target_id: i64,
+    /// What is measured.
+    pub metric: String,
+    /// The target value, in `unit`.
+    pub target_value: f64,
+    /// Unit as written.
+    pub unit: String,
+    /// Qualifier as written (`以上`).
+    pub qualifier: Option<String>,
+    /// Comparison.
+    pub comparator: Comparator,
+    /// Kind of quantity.
+    pub measure: Measure,
+    /// The deadline judged against: the target's own, else the last day of its year.
+    pub deadline: String,
+    /// Days from the as-of date to the deadline (negative: past).
+    pub days_to_deadline: i64,
+    /// The value to date, in `unit`.
+    pub value: Option<f64>,
+    /// The period of the latest record counted.
+    pub latest_period: Option<String>,
+    /// The latest record counted (target records only).
+    pub latest_record_id: Option<i64>,
+    /// Where the value came from.
+    pub value_source: Option<ValueSource>,
+    /// 100 × value / target.
+    pub completion_pct: Option<f64>,
+    /// 序时进度 in percent.
+    pub schedule_pct: f64,
+    /// Points ahead (+) or behind (−); see the module docs.
+    pub gap_points: Option<f64>,
+    /// Status.
+    pub status: Status,
+    /// Light; `None` without data.
+    pub light: Option<Light>,
+}
+
+/// One project's evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProjectStatus {
+    /// The register project, if the project is in the register.
+    pub register_id: Option<i64>,
+    /// The project the report names, if linked or reported on directly.
+    pub project_id: Option<i64>,
+    /// Name (register name first).
+    pub name: String,
+    /// 年度计划投资 in 元, from the register.
+    pub annual_plan_base: Option<f64>,
+    /// Investment completed this year to date, in 元.
+    pub invested_to_date_base: Option<f64>,
+    /// 100 × invested / annual plan.
+    pub completion_pct: Option<f64>,
+    /// completion − 序时进度, in points.
+    pub gap_points: Option<f64>,
+    /// Planned start (register or latest record).
+    pub planned_start: Option<String>,
+    /// Actual start (latest record that gives one).
+    pub actual_start: Option<String>,
+    /// Latest status reported.
+    pub status: Option<crate::StatusCode>,
+    /// Latest 形象进度 reported.
+    pub physical_progress: Option<String>,
+    /// Period of the latest record counted.
+    pub latest_period: Option<String>,
+}
+
+/// The report's district-wide investment figure and where the district stands against it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DistrictTotal {
+    /// `project_total` or `target`.
+    pub source: String,
+    /// Id of that record.
+    pub record_id: i64,
+    /// Its metric (`年度完成投资`).
+    pub metric: String,
+    /// The value as written.
+    pub value: f64,
+    /// Its unit (`亿元`).
+    pub unit: String,
+    /// In 元.
+    pub base_value: f64,
+    /// 100 × summed investment to date / the figure.
+    pub completion_pct: f64,
+    /// completion − 序时进度, in points.
+    pub gap_points: f64,
+}
+
+/// The project investment summary of a period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProjectSummary {
+    /// The period evaluated.
+    pub period: String,
+    /// 序时进度 in percent.
+    pub schedule_pct: f64,
+    /// Every register project, then every other project with records.
+    pub projects: Vec<ProjectStatus>,
+    /// Projects with at least one record counted.
+    pub reporting: usize,
+    /// Sum of investment to date, in 元.
+    pub invested_base: f64,
+    /// Sum of the annual plans known, in 元.
+    pub annual_plan_base: f64,
+    /// 100 × invested (of projects with a plan) / annual plans; `None` without plans.
+    pub plan_completion_pct: Option<f64>,
+    /// Projects due to start by the period end.
+    pub planned_starts: usize,
+    /// Of those, the ones started by the period end.
+    pub actual_starts: usize,
+    /// 开工率 in percent; `None` when no start was due.
+    pub start_rate_pct: Option<f64>,
+    /// The report's 年度完成投资 and the district against it, if the report gives it.
+    pub district: Option<DistrictTotal>,
+}
+
+struct Rec {
+    period: String,
+    period_end: String,
+    id: i64,
+    value: f64,
+    cumulative: bool,
+}
+
+/// Folds records (ordered by period end, id) into the value to date: see the module docs.
+/// Returns `(value, latest period, latest record id)`.
+fn fold(recs: &[Rec], summable: bool) -> Option<(f64, &str, i64)> {
+    let last = recs.last()?;
+    if !summable {
+        return Some((last.value, &last.period, last.id));
+    }
+    let cum = recs.iter().rposition(|r| r.cumulative);
+    let (base, after) = match cum {
+        Some(i) => (recs[i].value, &recs[i + 1..]),
+        None => (0.0, recs),
+    };
+    let cut = cum.map(|i| recs[i].period_end.as_str());
+    let extra: f64 = after
+        .iter()
+        .filter(|r| !r.cumulative && cut.is_none_or(|c| r.period_end.as_str() > c))
+        .map(|r| r.value)
+        .sum();
+    Some((base + extra, &last.period, last.id))
+}
+
+/// A target's value to date from its own effective records, with three index seeks (the
+/// latest record; for quantities, the latest cumulative one and the sum of later period
+/// values). Returns `(value, latest period, latest record id)`.
+fn own_value(
+    conn: &rusqlite::Connection,
+    target: i64,
+    year: i32,
+    end: &str,
+    summable: bool,
+) -> Result<Option<(f64, String, i64)>> {
+    const EFFECTIVE: &str = "p.subject_kind = 'target' AND p.subject_id = ?1
+        AND p.period_end > ?2 AND p.period_end <= ?3 AND p.value IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.supersedes_id = p.id)";
+    let before_year = format!("{}-12-31", year - 1);
+    let latest: Option<(i64, String, f64)> = conn
+        .prepare_cached(&format!(
+            "SELECT p.id, p.period, p.value FROM progress p WHERE {EFFECTIVE}
+             ORDER BY p.period_end DESC, p.id DESC LIMIT 1"
+        ))?
+        .query_row(params![target, before_year, end], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let Some((id, period, last_value)) = latest else {
+        return Ok(None);
+    };
+    if !summable {
+        return Ok(Some((last_value, period, id)));
+    }
+    let cumulative: Option<(f64, String)> = conn
+        .prepare_cached(&format!(
+            "SELECT p.value, p.period_end FROM progress p WHERE {EFFECTIVE} AND p.cumulative = 1
+             ORDER BY p.period_end DESC, p.id DESC LIMIT 1"
+        ))?
+        .query_row(params![target, before_year, end], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let (base, after) = match cumulative {
+        Some((v, e)) => (v, e),
+        None => (0.0, before_year),
+    };
+    let extra: f64 = conn
+        .prepare_cached(&format!(
+            "SELECT total(p.value) FROM progress p WHERE {EFFECTIVE} AND p.cumulative = 0"
+        ))?
+        .query_row(params![target, after, end], |r| r.get(0))?;
+    Ok(Some((base + extra, period, id)))
+}
+
+fn meets(v: f64, t: f64, c: Comparator, tol: f64) -> bool {
+    match c {
+        Comparator::AtLeast | Comparator::Exactly => v >= t,
+        Comparator::MoreThan => v > t,
+        Comparator::Approximately => v >= t - tol * t.abs(),
+        Comparator::AtMost => v <= t,
+    }
+}
+
+fn year_end(year: i32) -> Date {
+    Date {
+        y: year,
+        m: 12,
+        d: 31,
+    }
+}
+
+/// 序时进度 (0–1) of `year` at `as_of`.
+fn schedule_share(year: i32, as_of: Date) -> f64 {
+    if as_of.y < year {
+        0.0
+    } else if as_of.y > year {
+        1.0
+    } else {
+        as_of.year_share()
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+impl Db {
+    /// Evaluates every target (of `config.report_id`, or of every report) at the end of
+    /// `period`: value to date, completion, gap to 序时进度, status and light. See the module
+    /// docs for the rule.
+    pub fn evaluate_targets(
+        &self,
+        period: &str,
+        config: &EvaluationConfig,
+    ) -> Result<Vec<TargetStatus>> {
+        let period = Period::parse(period)?;
+        let as_of = config.check()?.unwrap_or(Date {
+            y: period.year,
+            m: period.last_month,
+            d: super::time::days_in_month(period.year, period.last_month),
+        });
+        let end = period.end_date();
+        let targets = self.targets(&FigureFilter {
+            report_id: config.report_id,
+            ..Default::default()
+        })?;
+        let conn = self.connection();
+        // Leaf tasks' effective records, by target then task (values in base units).
+        let mut tasks: HashMap<i64, Vec<(i64, Vec<Rec>)>> = HashMap::new();
+        let mut st = conn.prepare_cached(
+            "SELECT t.target_id, t.id, p.period, p.period_end, p.id, p.base_value, p.cumulative
+             FROM task t CROSS JOIN progress p ON p.subject_kind = 'task' AND p.subject_id = t.id
+             WHERE t.target_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM task s WHERE s.parent_id = t.id)
+               AND p.period_end <= ?1 AND p.base_value IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.supersedes_id = p.id)
+             ORDER BY t.target_id, t.id, p.period_end, p.id",
+        )?;
+        let mut rows = st.query([&end])?;
+        while let Some(r) = rows.next()? {
+            let list = tasks.entry(r.get(0)?).or_default();
+            let task: i64 = r.get(1)?;
+            if list.last().is_none_or(|(t, _)| *t != task) {
+                list.push((task, Vec::new()));
+            }
+            if let Some((_, recs)) = list.last_mut() {
+                recs.push(Rec {
+                    period: r.get(2)?,
+                    period_end: r.get(3)?,
+                    id: r.get(4)?,
+                    value: r.get(5)?,
+                    cumulative: r.get(6)?,
+                });
+            }
+        }
+        let in_year = |recs: &mut Vec<Rec>, year: i32| {
+            let y = year.to_string();
+            recs.retain(|r| r.period_end.starts_with(&y));
+        };
+        let mut out = Vec::with_capacity(targets.len());
+        for t in targets {
+            let summable = matches!(t.measure, Measure::Count | Measure::Level);
+            let mut value = None;
+            if let Some((v, period, id)) = own_value(conn, t.id, t.year, &end, summable)? {
+                value = Some((v, period, Some(id), ValueSource::Target));
+            }
+            if value.is_none()
+                && summable
+                && let Some(list) = tasks.remove(&t.id)
+            {
+                let mut sum = 0.0;
+                // (period end, period) of the latest task record counted.
+                let mut latest: Option<(String, String)> = None;
+                for (_, mut recs) in list {
+                    in_year(&mut recs, t.year);
+                    if let Some((v, _, _)) = fold(&recs, true) {
+                        sum += v;
+                        if let Some(r) = recs.last()
+                            && latest.as_ref().is_none_or(|(e, _)| *e < r.period_end)
+                        {
+                            latest = Some((r.period_end.clone(), r.period.clone()));
+                        }
+                    }
+                }
+                if let Some((_, period)) = latest {
+                    // Task values are summed in base units, then put in the target's unit.
+                    let mult = if t.value != 0.0 {
+                        t.base_value / t.value
+                    } else {
+                        1.0
+                    };
+                    value = Some((sum / mult, period, None, ValueSource::Tasks));
+                }
+            }
+            let deadline = match &t.deadline {
+                Some(d) => Date::parse(d, "target deadline")?,
+                None => year_end(t.year),
+            };
+            let days_to_deadline = deadline.days() - as_of.days();
+            let schedule = schedule_share(t.year, as_of);
+            let final_ = as_of >= deadline;
+            let (status, gap, completion) = match &value {
+                None => (Status::NoData, None, None),
+                Some((v, ..)) => {
+                    let v = *v;
+                    let tv = t.value;
+                    let completion = if tv != 0.0 {
+                        Some(100.0 * v / tv)
+                    } else {
+                        None
+                    };
+                    let met = meets(v, tv, t.comparator, config.approx_tolerance);
+                    let gap = if summable {
+                        let c = completion.unwrap_or(if met { 100.0 } else { 0.0 });
+                        if t.comparator == Comparator::AtMost {
+                            100.0 * schedule - c
+                        } else {
+                            c - 100.0 * schedule
+                        }
+                    } else {
+                        let d = if tv != 0.0 {
+                            100.0 * (v - tv) / tv.abs()
+                        } else {
+                            v - tv
+                        };
+                        let d = if t.comparator == Comparator::AtMost {
+                            -d
+                        } else {
+                            d
+                        };
+                        if met {
+                            d.max(0.0)
+                        } else {
+                            d.min(-f64::EPSILON)
+                        }
+                    };
+                    let done = met && (summable && t.comparator != Comparator::AtMost || final_);
+                    let status = if done {
+                        Status::Done
+                    } else if as_of > deadline {
+                        Status::Overdue
+                    } else if gap >= config.ahead_margin {
+                        Status::Ahead
+                    } else if gap >= 0.0 {
+                        Status::OnSchedule
+                    } else {
+                        Status::Behind
+                    };
+                    (status, Some(round2(gap)), completion.map(round2))
+                }
+            };
+            let light = match status {
+                Status::NoData => None,
+                Status::Done => Some(Light::Green),
+                Status::Overdue => Some(Light::Red),
+                _ => {
+                    let behind = -gap.unwrap_or(0.0);
+                    Some(if behind >= config.red_margin {
+                        Light::Red
+                    } else if behind >= config.yellow_margin {
+                        Light::Yellow
+                    } else if days_to_deadline <= config.blue_days {
+                        Light::Blue
+                    } else {
+                        Light::Green
+                    })
+                }
+            };
+            let (value, latest_period, latest_record_id, value_source) = match value {
+                Some((v, p, id, s)) => (Some(v), Some(p), id, Some(s)),
+                None => (None, None, None, None),
+            };
+            out.push(TargetStatus {
+                target_id: t.id,
+                metric: t.metric,
+                target_value: t.value,
+                unit: t.unit,
+                qualifier: t.qualifier,
+                comparator: t.comparator,
+                measure: t.measure,
+                deadline: deadline.to_string(),
+                days_to_deadline,
+                value,
+                latest_period,
+                latest_record_id,
+                value_source,
+                completion_pct: completion,
+                schedule_pct: round2(100.0 * schedule),
+                gap_points: gap,
+                status,
+                light,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The project investment summary at the end of `period`: each project's completion
+    /// of its annual plan against 序时进度, the start rate (开工率), and the district against
+    /// the report's 年度完成投资. See the module docs for the rule.
+    pub fn evaluate_projects(
+        &self,
+        period: &str,
+        config: &EvaluationConfig,
+    ) -> Result<ProjectSummary> {
+        let p = Period::parse(period)?;
+        let as_of = config.check()?.unwrap_or(Date {
+            y: p.year,
+            m: p.last_month,
+            d: super::time::days_in_month(p.year, p.last_month),
+        });
+        let schedule = schedule_share(p.year, as_of);
+        let end = p.end_date();
+        let year_start = format!("{}-01-01", p.year);
+        let conn = self.connection();
+        let report_id: i64 = match config.report_id {
+            Some(r) => r,
+            None => self.report()?.id,
+        };
+        let plan_year: i32 = conn
+            .query_row(
+                "SELECT plan_year FROM report WHERE id = ?1",
+                [report_id],
+                |r| r.get(0),
+            )
+            .map_err(|_| Error::NotFound(format!("report {report_id}")))?;
+
+        // Rows: every register project, keyed by register id.
+        let mut rows: Vec<ProjectStatus> = Vec::new();
+        let mut by_register: HashMap<i64, usize> = HashMap::new();
+        let mut by_project: HashMap<i64, usize> = HashMap::new();
+        let mut st = conn.prepare_cached(
+            "SELECT id, name, annual_plan_base, planned_start, report_project_id
+             FROM register_project WHERE report_id = ?1 ORDER BY id",
+        )?;
+        let mut q = st.query([report_id])?;
+        while let Some(r) = q.next()? {
+            let planned: Option<String> = r.get(3)?;
+            let row = ProjectStatus {
+                register_id: Some(r.get(0)?),
+                project_id: r.get(4)?,
+                name: r.get(1)?,
+                annual_plan_base: r.get(2)?,
+                invested_to_date_base: None,
+                completion_pct: None,
+                gap_points: None,
+                // 'YYYY-MM' in the register means within that month: its last day.
+                planned_start: planned.map(|s| {
+                    if s.len() == 7 {
+                        Period::parse(&s).map(|p| p.end_date()).unwrap_or(s)
+                    } else {
+                        s
+                    }
+                }),
+                actual_start: None,
+                status: None,
+                physical_progress: None,
+                latest_period: None,
+            };
+            if let Some(pid) = row.project_id {
+                by_project.entry(pid).or_insert(rows.len());
+            }
+            by_register.insert(row.register_id.unwrap_or_default(), rows.len());
+            rows.push(row);
+        }
+        // Records, in order; each goes to its row.
+        struct Acc {
+            to_date: Option<(f64, String)>,
+            period_sum_after: f64,
+            any: bool,
+        }
+        let mut acc: Vec<Acc> = Vec::new();
+        let mut st = conn.prepare_cached(
+            "SELECT p.subject_kind, p.subject_id, p.period, p.period_end, p.invested_period_base,
+                    p.invested_to_date_base, p.status, p.physical_progress, p.planned_start,
+                    p.actual_start, pr.name
+             FROM progress p LEFT JOIN project pr
+                  ON p.subject_kind = 'project' AND pr.id = p.subject_id
+             WHERE p.subject_kind IN ('project', 'register_project')
+               AND p.period_end BETWEEN ?1 AND ?2
+               AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.supersedes_id = p.id)
+             ORDER BY p.period_end, p.id",
+        )?;
+        let mut q = st.query([&year_start, &end])?;
+        while let Some(r) = q.next()? {
+            let kind = SubjectKind::from_code(&r.get::<_, String>(0)?)?;
+            let sid: i64 = r.get(1)?;
+            let idx = match kind {
+                SubjectKind::RegisterProject => by_register.get(&sid).copied(),
+                _ => match by_project.get(&sid) {
+                    Some(i) => Some(*i),
+                    None => {
+                        let name: Option<String> = r.get(10)?;
+                        by_project.insert(sid, rows.len());
+                        rows.push(ProjectStatus {
+                            register_id: None,
+                            project_id: Some(sid),
+                            name: name.unwrap_or_default(),
+                            annual_plan_base: None,
+                            invested_to_date_base: None,
+                            completion_pct: None,
+                            gap_points: None,
+                            planned_start: None,
+                            actual_start: None,
+                            status: None,
+                            physical_progress: None,
+                            latest_period: None,
+                        });
+                        Some(rows.len() - 1)
+                    }
+                },
+            };
+            // A register project of another report: not part of this summary.
+            let Some(idx) = idx else { continue };
+            while acc.len() < rows.len() {
+                acc.push(Acc {
+                    to_date: None,
+                    period_sum_after: 0.0,
+                    any: false,
+                });
+            }
+            let a = &mut acc[idx];
+            let row = &mut rows[idx];
+            let period_end: String = r.get(3)?;
+            a.any = true;
+            let in_period: Option<f64> = r.get(4)?;
+            let to_date: Option<f64> = r.get(5)?;
+            match to_date {
+                Some(t) => {
+                    a.to_date = Some((t, period_end.clone()));
+                    a.period_sum_after = 0.0;
+                }
+                None => {
+                    if let Some(v) = in_period
+                        && a.to_date.as_ref().is_none_or(|(_, e)| *e < period_end)
+                    {
+                        a.period_sum_after += v;
+                    }
+                }
+            }
+            row.latest_period = Some(r.get(2)?);
+            if let Some(s) = r.get::<_, Option<String>>(6)? {
+                row.status = Some(crate::StatusCode::from_code(&s)?);
+            }
+            if let Some(s) = r.get::<_, Option<String>>(7)? {
+                row.physical_progress = Some(s);
+            }
+            if let Some(s) = r.get::<_, Option<String>>(8)? {
+                row.planned_start = Some(s);
+            }
+            if let Some(s) = r.get::<_, Option<String>>(9)? {
+                row.actual_start = Some(s);
+            }
+        }
+        let mut summary = ProjectSummary {
+            period: p.to_string(),
+            schedule_pct: round2(100.0 * schedule),
+            projects: Vec::new(),
+            reporting: 0,
+            invested_base: 0.0,
+            annual_plan_base: 0.0,
+            plan_completion_pct: None,
+            planned_starts: 0,
+            actual_starts: 0,
+            start_rate_pct: None,
+            district: None,
+        };
+        let mut invested_with_plan = 0.0;
+        for (i, row) in rows.iter_mut().enumerate() {
+            if let Some(a) = acc.get(i).filter(|a| a.any) {
+                summary.reporting += 1;
+                let v = a.to_date.as_ref().map(|(t, _)| *t).unwrap_or(0.0) + a.period_sum_after;
+                let reported = a.to_date.is_some() || a.period_sum_after > 0.0;
+                if reported {
+                    row.invested_to_date_base = Some(v);
+                    summary.invested_base += v;
+                }
+            }
+            if let Some(plan) = row.annual_plan_base {
+                summary.annual_plan_base += plan;
+                invested_with_plan += row.invested_to_date_base.unwrap_or(0.0);
+                if plan > 0.0
+                    && let Some(v) = row.invested_to_date_base
+                {
+                    let c = 100.0 * v / plan;
+                    row.completion_pct = Some(round2(c));
+                    row.gap_points = Some(round2(c - 100.0 * schedule));
+                }
+            }
+            let due = row
+                .planned_start
+                .as_deref()
+                .is_some_and(|s| s >= year_start.as_str() && s <= end.as_str());
+            if due {
+                summary.planned_starts += 1;
+                if row
+                    .actual_start
+                    .as_deref()
+                    .is_some_and(|s| s <= end.as_str())
+                {
+                    summary.actual_starts += 1;
+                }
+            }
+        }
+        if summary.annual_plan_base > 0.0 {
+            summary.plan_completion_pct = Some(round2(
+                100.0 * invested_with_plan / summary.annual_plan_base,
+            ));
+        }
+        if summary.planned_starts > 0 {
+            summary.start_rate_pct = Some(round2(
+                100.0 * summary.actual_starts as f64 / summary.planned_starts as f64,
+            ));
+        }
+        summary.district = self.district_investment_figure(report_id, plan_year)?.map(
+            |(source, record_id, metric, value, unit, base_value)| {
+                let c = if base_value > 0.0 {
+                    100.0 * summary.invested_base / base_value
+                } else {
+                    0.0
+                };
+                DistrictTotal {
+                    source,
+                    record_id,
+                    metric,
+                    value,
+                    unit,
+                    base_value,
+                    completion_pct: round2(c),
+                    gap_points: round2(c - 100.0 * schedule),
+                }
+            },
+        );
+        summary.projects = rows;
+        Ok(summary)
+    }
+
+    /// The report's 年度完成投资 for the plan year: see the module docs.
+    #[allow(clippy::type_complexity)]
+    fn district_investment_figure(
+        &self,
+        report_id: i64,
+        year: i32,
+    ) -> Result<Option<(String, i64, String, f64, String, f64)>> {
+        let conn = self.connection();
+        let total = conn
+            .prepare_cached(
+                "SELECT id, metric, value, unit, base_value FROM project_total
+                 WHERE report_id = ?1 AND year = ?2 AND metric = '年度完成投资'
+                 ORDER BY scope <> '重点项目', id LIMIT 1",
+            )?
+            .query_row(params![report_id, year], |r| {
+                Ok((
+                    "project_total".to_string(),
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
+            });
+        match total {
+            Ok(t) => return Ok(Some(t)),
+            Err(rusqlite::Error::QueryReturnedNoRows) => {}
+            Err(e) => return Err(e.into()),
+        }
+        let target = conn
+            .prepare_cached(
+                "SELECT id, metric, value, unit, base_value FROM figure
+                 WHERE kind = 'target' AND report_id = ?1 AND year = ?2
+                   AND metric = '重点项目年度完成投资'
+                 ORDER BY id LIMIT 1",
+            )?
+            .query_row(params![report_id, year], |r| {
+                Ok((
+                    "target".to_string(),
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
+            });
+        match target {
+            Ok(t) => Ok(Some(t)),
+            Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! The C ABI from C and C++: compiles real programs with the system compiler against
+//! `include/govreport.h` and both libraries (`libgovreport.so`, `libgovreport.a`), runs them
+//! (under valgrind when it is installed), and checks the exported symbols, the soname and the
+//! pkg-config file.
+//!
+//! The libraries are the ones cargo built for this test run (the `[lib]` crate types include
+//! `cdylib` and `staticlib`); if they are missing, `cargo build --lib` is run once.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The directory with the freshly built `libgovreport.so` and `libgovreport.a`.
+///
+/// `cargo test` builds the library with all its crate types into `target/<profile>/deps/`
+/// (next to this test binary) but copies them up to `target/<profile>/` only on `cargo
+/// build`, so `deps/` is the fresh one. Failing that, `cargo build --lib` is run once.
+fn lib_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let exe = std::env::current_exe().expect("current_exe");
+        let deps = exe.parent().expect("target/<profile>/deps").to_path_buf();
+        let has_both =
+            |d: &Path| d.join("libgovreport.so").exists() && d.join("libgovreport.a").exists();
+        if has_both(&deps) {
+            return deps;
+        }
+        let dir = deps.parent().expect("target/<profile>").to_path_buf();
+        if !has_both(&dir) {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let mut cmd = Command::new(cargo);
+            cmd.args(["build", "--lib"]).current_dir(root());
+            if dir.file_name().is_some_and(|n| n == "release") {
+                cmd.arg("--release");
+            }
+            let status = cmd.status().expect("running cargo build --lib");
+            assert!(status.success(), "cargo build --lib failed");
+        }
+        dir
+    })
+}
+
+/// A directory for this test's outputs, with `libgovreport.so.0` (the soname the programs
+/// ask the loader for) pointing at the freshly built library.
+fn work_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("c_abi")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("creating the work directory");
+    // A database file from a "newer" govreport, for the C program's schema checks.
+    let newer = govreport::Db::open(dir.join("newer.db")).expect("creating newer.db");
+    newer
+        .connection()
+        .pragma_update(None, "user_version", 999)
+        .expect("setting user_version");
+    drop(newer);
+    let link = dir.join("libgovreport.so.0");
+    std::os::unix::fs::symlink(lib_dir().join("libgovreport.so"), &link).expect("symlink");
+    dir
+}
+
+fn show(out: &Output) -> String {
+    format!(
+        "status {}\n--- stdout\n{}\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn run(cmd: &mut Command) -> Output {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(out.status.success(), "{cmd:?} failed:\n{}", show(&out));
+    out
+}
+
+fn have(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+const CFLAGS: &[&str] = &["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"];
+const CXXFLAGS: &[&str] = &[
+    "-std=c++17",
+    "-Wall",
+    "-Wextra",
+    "-Werror",
+    "-pedantic",
+    "-g",
+];
+
+/// Compiles `source` with `compiler` and `flags`, linked against the shared library.
+fn build_shared(compiler: &str, flags: &[&str], source: &str, dir: &Path, exe: &str) -> PathBuf {
+    let out = dir.join(exe);
+    run(Command::new(compiler)
+        .args(flags)
+        .arg(format!("-I{}", root().join("include").display()))
+        .arg(root().join(source))
+        .arg("-o")
+        .arg(&out)
+        .arg(format!("-L{}", lib_dir().display()))
+        .arg("-lgovreport")
+        .arg(format!("-Wl,-rpath,{}", dir.display()))
+        .arg("-lpthread"));
+    out
+}
+
+#[test]
+fn header_compiles_as_c99_and_cpp17_included_twice() {
+    let dir = work_dir("header");
+    let src = "#include \"govreport.h\"\n#include \"govreport.h\"\n\
+               int main(void) { return GOVREPORT_OK + (GOVREPORT_VERSION_NUMBER > 0 ? 0 : 1); }\n";
+    for (compiler, flags, file) in [("cc", CFLAGS, "h.c"), ("c++", CXXFLAGS, "h.cpp")] {
+        let path = dir.join(file);
+        std::fs::write(&path, src).unwrap();
+        run(Command::new(compiler)
+            .args(flags)
+            .arg(format!("-I{}", root().join("include").display()))
+            .arg("-c")
+            .arg(&path)
+            .arg("-o")
+            .arg(dir.join(format!("{file}.o"))));
+    }
+}
+
+#[test]
+fn c_program_against_the_shared_library() {
+    let dir = work_dir("shared");
+    let exe = build_shared("cc", CFLAGS, "tests/c/abi_test.c", &dir, "abi_test");
+    let out = run(Command::new(&exe).arg(&dir));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(" checks, 0 failures"), "{}", show(&out));
+    println!("{stdout}");
+}
+
+#[test]
+fn c_program_under_valgrind() {
+    if !have("valgrind") {
+        println!(
+            "note: valgrind is not installed; skipping the valgrind run (.ci/run installs it)"
+        );
+        return;
+    }
+    let dir = work_dir("valgrind");
+    let exe = build_shared("cc", CFLAGS, "tests/c/abi_test.c", &dir, "abi_test");
+    let out = run(Command::new("valgrind")
+        .args([
+            "--leak-check=full",
+            "--errors-for-leak-kinds=definite,indirect",
+            "--error-exitcode=1",
+            "-q",
+        ])
+        .arg(&exe)
+        .arg(&dir));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(" checks, 0 failures"), "{}", show(&out));
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("ERROR SUMMARY"),
+        "{}",
+        show(&out)
+    );
+}
+
+#[test]
+fn c_program_against_the_static_library() {
+    let dir = work_dir("static");
+    let exe = dir.join("abi_test_static");
+    run(Command::new("cc")
+        .args(CFLAGS)
+        .arg(format!("-I{}", root().join("include").display()))
+        .arg(root().join("tests/c/abi_test.c"))
+        .arg("-o")
+        .arg(&exe)
+        .arg(lib_dir().join("libgovreport.a"))
+        .args(["-lpthread", "-ldl", "-lm"]));
+    let out = run(Command::new(&exe).arg(&dir));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(" checks, 0 failures"),
+        "{}",
+        show(&out)
+    );
+}
+
+#[test]
+fn cpp_program() {
+    let dir = work_dir("cpp");
+    let exe = build_shared(
+        "c++",
+        CXXFLAGS,
+        "tests/c/abi_test.cpp",
+        &dir,
+        "abi_test_cpp",
+    );
+    let out = run(&mut Command::new(&exe));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("c++_abi: 0 failures"),
+        "{}",
+        show(&out)
+    );
+}
+
+#[test]
+fn examples_build_with_make_and_pkg_config() {
+    if !have("make") {
+        println!("note: make is not installed; skipping the examples/c Makefile");
+        return;
+    }
+    let dir = work_dir("examples");
+    let mut make = Command::new("make");
+    make.arg("-C")
+        .arg(root().join("examples/c"))
+        .arg(format!("LIBDIR={}", lib_dir().display()))
+        .arg(format!("OUT={}", dir.display()))
+        .arg("all");
+    if have("pkg-config") {
+        make.arg("pkg-config");
+    }
+    run(&mut make);
+    for exe in ["headline", "headline_cpp", "headline_static"] {
+        let out = run(&mut Command::new(dir.join(exe)));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("地区生产总值增速"), "{exe}: {}", show(&out));
+        assert!(
+            stdout.contains("error on purpose: code 1") && stdout.contains("no such table"),
+            "{exe}: {}",
+            show(&out)
+        );
+    }
+    let pc = std::fs::read_to_string(dir.join("govreport.pc")).unwrap_or_default();
+    if have("pkg-config") {
+        assert!(
+            pc.contains("Version: 0.1.0") || pc.contains("Version: "),
+            "{pc}"
+        );
+        run(&mut Command::new(dir.join("headline_pc")));
+        let out = run(Command::new("pkg-config")
+            .env("PKG_CONFIG_PATH", &dir)
+            .args(["--modversion", "govreport"]));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            env!("CARGO_PKG_VERSION")
+        );
+    }
+}
+
+/// The `govreport_…` names in the checked-in list.
+fn symbol_list() -> Vec<String> {
+    std::fs::read_to_string(root().join("include/govreport.symbols"))
+        .expect("include/govreport.symbols")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn exported_symbols_match_the_checked_in_list() {
+    let out = run(Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(lib_dir().join("libgovreport.so")));
+    let mut exported: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut parts = l.split_whitespace().rev();
+            let name = parts.next()?;
+            let kind = parts.next()?;
+            // Only code and data symbols count; skip linker-made ones.
+            (!matches!(kind, "A" | "a") && !matches!(name, "_init" | "_fini" | "_edata" | "_end"))
+                .then(|| name.to_string())
+        })
+        .collect();
+    exported.sort();
+    let listed = symbol_list();
+    let stray: Vec<_> = exported.iter().filter(|s| !listed.contains(s)).collect();
+    let missing: Vec<_> = listed.iter().filter(|s| !exported.contains(s)).collect();
+    assert!(
+        stray.is_empty() && missing.is_empty(),
+        "exported but not in include/govreport.symbols: {stray:?}\n\
+         listed but not exported: {missing:?}"
+    );
+    assert!(listed.iter().all(|s| s.starts_with("govreport_")));
+
+    // Every listed symbol is declared in the header, and every declared function is listed.
+    let header = std::fs::read_to_string(root().join("include/govreport.h")).unwrap();
+    let mut declared: Vec<&str> = Vec::new();
+    for (start, _) in header.match_indices("govreport_") {
+        let rest = &header[start..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        if rest[end..].starts_with('(') && !declared.contains(&&rest[..end]) {
+            declared.push(&rest[..end]);
+        }
+    }
+    for s in &listed {
+        assert!(
+            declared.contains(&s.as_str()),
+            "{s} is not declared in the header"
+        );
+    }
+    for d in &declared {
+        assert!(
+            listed.iter().any(|s| s == d),
+            "{d} is declared but not listed"
+        );
+    }
+}
+
+#[test]
+fn shared_library_has_the_abi_soname() {
+    let out = run(Command::new("readelf")
+        .arg("-d")
+        .arg(lib_dir().join("libgovreport.so")));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Library soname: [libgovreport.so.0]"),
+        "{text}"
+    );
+}
