@@ -153,8 +153,10 @@ pub struct ProjectFilter {
     pub text: Option<String>,
 }
 
+// A subquery for the path, not a join: see FIGURE_COLUMNS in figures.rs.
 const PROJECT_COLUMNS: &str = "p.id, p.name, p.year, p.status, p.status_code, p.investment, \
-    p.investment_unit, p.investment_base, p.area, p.section_id, p.paragraph_id, p.quote, s.path, \
+    p.investment_unit, p.investment_base, p.area, p.section_id, p.paragraph_id, p.quote, \
+    (SELECT path FROM section s WHERE s.id = p.section_id), \
     (SELECT json_group_array(company) FROM \
         (SELECT company FROM project_company c WHERE c.project_id = p.id ORDER BY ordinal)), \
     p.deadline, p.deadline_text";
@@ -192,7 +194,7 @@ impl Db {
             crate::figures::check_iso_date(d)?;
         }
         let sql = format!(
-            "SELECT {PROJECT_COLUMNS} FROM project p JOIN section s ON s.id = p.section_id
+            "SELECT {PROJECT_COLUMNS} FROM project p
              WHERE (?1 IS NULL OR p.report_id = ?1)
                AND (?2 IS NULL OR p.year = ?2)
                AND (?3 IS NULL OR instr(p.status, ?3) > 0 OR p.status_code = ?3)
@@ -214,7 +216,7 @@ impl Db {
     /// One project by id; [`Error::NotFound`] if there is none.
     pub fn project(&self, id: i64) -> Result<Project> {
         let sql = format!(
-            "SELECT {PROJECT_COLUMNS} FROM project p JOIN section s ON s.id = p.section_id
+            "SELECT {PROJECT_COLUMNS} FROM project p
              WHERE p.id = ?1"
         );
         self.connection()
