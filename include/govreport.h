@@ -755,6 +755,346 @@ int32_t govreport_cursor_column_double(const govreport_cursor *cur, int32_t col,
  */
 void govreport_cursor_free(govreport_cursor *cur);
 
+/**
+ * Searches the report's records for `query` and writes the hits to `*out` as a JSON array
+ * of `{"kind", "id", "section_path", "snippet", "score"}` (`kind` one of `paragraph`,
+ * `target`, `result`, `project`, `place`, `glossary`; `id` the id the export uses; `score`
+ * higher is better, 0 in index order).
+ *
+ * `query`: whitespace-separated terms that must all occur (substring match, ASCII letters
+ * case-insensitive; nothing in it is syntax). An empty or whitespace-only query →
+ * `GOVREPORT_INVALID_ARGUMENT`.
+ *
+ * `options_json`: NULL (every hit, ranked, marked with 【】) or a JSON object with any of
+ * `"kinds"` (array of kind names; `[]` gives no hits), `"limit"`, `"offset"` (integers ≥ 0),
+ * `"mark_start"`, `"mark_end"` (strings put around each match in the snippet), `"order"`
+ * (`"rank"`, the default: best first by bm25; `"index"`: by kind then id, unranked, the
+ * cheapest way to page). Unknown keys, wrong types, unknown kinds, malformed JSON →
+ * `GOVREPORT_INVALID_ARGUMENT`.
+ *
+ * There is no cursor form: hits are rechecked and snippeted in Rust, so a cursor would hold
+ * the same memory as this call; page with `"limit"`/`"offset"` instead.
+ *
+ * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+ * failure `*out` is NULL. Thread rules: as for every call on a handle (serialized inside).
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `query` and `options_json` NULL or NUL-terminated
+ * strings; `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_search_json(const govreport_db *db,
+                              const char *query,
+                              const char *options_json,
+                              char **out);
+
+/**
+ * Adds a unit (牵头单位 / 配合单位) and writes its id to `*out_id`.
+ *
+ * `unit_json`: `{"name": "区发改委", "parent_id": 3}` — `name` required and new (names are
+ * unique: an existing name → `GOVREPORT_INVALID_ARGUMENT`), `parent_id` optional (an unknown
+ * unit → `GOVREPORT_NOT_FOUND`). Unknown keys, wrong types, malformed JSON →
+ * `GOVREPORT_INVALID_ARGUMENT` naming the key. A read-only database → `GOVREPORT_READONLY`.
+ * One transaction.
+ *
+ * `*out_id` is the new unit's id on success, 0 on failure. Thread rules: as for every call
+ * on a handle (serialized inside).
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `unit_json` NULL or a NUL-terminated string;
+ * `out_id` NULL or valid for writing an `int64_t` (NULL arguments →
+ * `GOVREPORT_INVALID_ARGUMENT`).
+ */
+int32_t govreport_unit_add(const govreport_db *db, const char *unit_json, int64_t *out_id);
+
+/**
+ * Adds a task of the decomposition (任务分解表) with its supporting units and milestones, in
+ * one transaction, and writes its id to `*out_id`.
+ *
+ * `task_json`: a JSON object; only `"title"` is required. Keys: `"report_id"`,
+ * `"parent_id"` (a task), `"target_id"`, `"project_id"`, `"planned_value"` (number),
+ * `"unit"` (must have the target's base unit), `"lead_unit_id"`, `"support_unit_ids"`
+ * (array of unit ids), `"responsible_person"`, `"deadline"` (ISO date), `"notes"`,
+ * `"milestones"` (array of `{"due_date": "2024-06-30", "description": "…"}`).
+ * Unknown keys, wrong types, a bad date, a unit that does not measure the target, malformed
+ * JSON → `GOVREPORT_INVALID_ARGUMENT` naming the key; an unknown id (target, project, parent,
+ * unit, report) → `GOVREPORT_NOT_FOUND`; a read-only database → `GOVREPORT_READONLY`.
+ * Nothing is written on failure.
+ *
+ * `*out_id` is the new task's id on success, 0 on failure. Thread rules: as for every call
+ * on a handle.
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `task_json` NULL or a NUL-terminated string;
+ * `out_id` NULL or valid for writing an `int64_t`.
+ */
+int32_t govreport_task_add(const govreport_db *db, const char *task_json, int64_t *out_id);
+
+/**
+ * One task by id as a JSON object: `{"id", "report_id", "parent_id", "title", "target_id",
+ * "project_id", "planned_value", "unit", "lead_unit", "support_units", "responsible_person",
+ * "deadline", "deadline_source", "notes", "created_at", "milestones"}` (units as `{"id",
+ * "report_id", "name", "parent_id"}`, milestones as `{"id", "task_id", "due_date",
+ * "description", "done_at"}`). Unknown id → `GOVREPORT_NOT_FOUND`.
+ *
+ * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+ * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_task_json(const govreport_db *db, int64_t id, char **out);
+
+/**
+ * Splits target `target_id` into sub-items in one transaction: one parent task for the
+ * target (the existing top-level task of the target if there is one) and one child task per
+ * sub-item, in the target's unit; lead units are found by name and added if missing.
+ *
+ * `sub_items_json`: a JSON array of `{"title", "planned_value", "lead_unit",
+ * "responsible_person", "deadline"}` (`"title"` required). Unknown target →
+ * `GOVREPORT_NOT_FOUND`; unknown keys, wrong types, a bad date, planned values over a cap,
+ * malformed JSON → `GOVREPORT_INVALID_ARGUMENT` (the message names the sub-item, 1-based,
+ * and the key); a read-only database → `GOVREPORT_READONLY`. Nothing is written on failure.
+ *
+ * On success `*out` is a new UTF-8 string `{"parent_id": N, "task_ids": [..]}` (the child
+ * task ids in the order of the sub-items) to free with `govreport_string_free()`; on failure
+ * `*out` is NULL. Thread rules: as for every call on a handle.
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `sub_items_json` NULL or a NUL-terminated string;
+ * `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_target_decompose(const govreport_db *db,
+                                   int64_t target_id,
+                                   const char *sub_items_json,
+                                   char **out);
+
+/**
+ * Appends one progress record (append-only history: a correction is a new record with
+ * `"supersedes_id"`) in its own transaction and writes its id to `*out_id`.
+ *
+ * `progress_json`: a JSON object. Required: `"subject_kind"` (`"target"`, `"task"`,
+ * `"project"`, `"register_project"`), `"subject_id"`, `"period"` (`"2024-03"` or
+ * `"2024-Q1"`, in the subject's plan year). Optional: `"value"` and `"unit"` (targets and
+ * tasks; the subject's unit or one with the same base unit), `"cumulative"` (true: year to
+ * date; default false: this period alone), `"progress_text"` (进展情况), `"problems"`
+ * (存在的问题), `"next_steps"` (下一步措施), `"reported_by"`, `"reported_at"` (ISO date or
+ * date-time, default now), `"supersedes_id"`, and for projects `"project"`:
+ * `{"invested_period", "invested_to_date", "invest_unit" (万元, 亿元, 元), "status"
+ * (planning, to_start, under_construction, near_completion, completed, in_operation),
+ * "physical_progress", "planned_start", "actual_start"}`.
+ *
+ * Errors: unknown keys, wrong types, a bad or out-of-range period (`"2024-13"`), a wrong
+ * unit, malformed JSON → `GOVREPORT_INVALID_ARGUMENT` naming the key; an unknown subject or
+ * superseded record → `GOVREPORT_NOT_FOUND`; a read-only database → `GOVREPORT_READONLY`.
+ * Nothing is written on failure.
+ *
+ * `*out_id` is the new record's id on success, 0 on failure. Thread rules: as for every call
+ * on a handle.
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `progress_json` NULL or a NUL-terminated string;
+ * `out_id` NULL or valid for writing an `int64_t`.
+ */
+int32_t govreport_progress_append(const govreport_db *db,
+                                  const char *progress_json,
+                                  int64_t *out_id);
+
+/**
+ * Appends a batch of progress records in one transaction: all of them, or none when any is
+ * bad. `progress_array_json` is a JSON array of the objects of `govreport_progress_append()`;
+ * the error message names the first bad record (1-based) and its key. `[]` appends nothing.
+ *
+ * Errors as for `govreport_progress_append()`. `*out_count` is the number of records
+ * appended on success, 0 on failure. Thread rules: as for every call on a handle.
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `progress_array_json` NULL or a NUL-terminated
+ * string; `out_count` NULL or valid for writing an `int64_t`.
+ */
+int32_t govreport_progress_append_batch(const govreport_db *db,
+                                        const char *progress_array_json,
+                                        int64_t *out_count);
+
+/**
+ * Every progress record about a subject, superseded ones included (`"superseded_by"` says
+ * which record corrects it), by period end then id, as a JSON array of `{"id",
+ * "subject_kind", "subject_id", "period", "period_end", "value", "unit", "base_value",
+ * "cumulative", "progress_text", "problems", "next_steps", "reported_by", "reported_at",
+ * "supersedes_id", "superseded_by", "invested_period", "invested_to_date", "invest_unit",
+ * "invested_period_base", "invested_to_date_base", "status", "physical_progress",
+ * "planned_start", "actual_start"}`.
+ *
+ * `subject_kind`: `"target"`, `"task"`, `"project"` or `"register_project"` (anything else →
+ * `GOVREPORT_INVALID_ARGUMENT`); an unknown subject → `GOVREPORT_NOT_FOUND`; a subject
+ * without records gives `[]`.
+ *
+ * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+ * failure `*out` is NULL. Thread rules: as for every call on a handle.
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `subject_kind` NULL or a NUL-terminated string;
+ * `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_progress_history_json(const govreport_db *db,
+                                        const char *subject_kind,
+                                        int64_t subject_id,
+                                        char **out);
+
+/**
+ * Evaluates every target at the end of `period` (`"2024-06"` or `"2024-Q2"`) against
+ * 序时进度 and writes a JSON array, by target id, of `{"target_id", "metric",
+ * "target_value", "unit", "qualifier", "comparator", "measure", "deadline",
+ * "days_to_deadline", "value", "latest_period", "latest_record_id", "value_source",
+ * "completion_pct", "schedule_pct", "gap_points", "status", "light"}`; `status` is one of
+ * `done`, `ahead`, `on_schedule`, `behind`, `overdue`, `no_data`; `light` one of `green`,
+ * `blue`, `yellow`, `red`, or null without data. The rule is documented in the Rust docs of
+ * `govreport::tracking::evaluation`.
+ *
+ * `config_json`: NULL (the defaults) or a JSON object with any of `"as_of"` (ISO date),
+ * `"ahead_margin"` (5), `"yellow_margin"` (10), `"red_margin"` (30), `"approx_tolerance"`
+ * (0.05) (numbers ≥ 0), `"blue_days"` (30), `"report_id"` (default: every report).
+ *
+ * Errors: a malformed or out-of-range period (`"2024-13"`), unknown keys, wrong types, bad
+ * thresholds, malformed JSON → `GOVREPORT_INVALID_ARGUMENT`; an unknown `"report_id"` →
+ * `GOVREPORT_NOT_FOUND`. Read-only: works on a read-only database.
+ *
+ * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+ * failure `*out` is NULL. Thread rules: as for every call on a handle.
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `period` and `config_json` NULL or NUL-terminated
+ * strings; `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_evaluate_targets_json(const govreport_db *db,
+                                        const char *period,
+                                        const char *config_json,
+                                        char **out);
+
+/**
+ * The project investment summary at the end of `period` as a JSON object: `{"period",
+ * "schedule_pct", "projects": [{"register_id", "project_id", "name", "annual_plan_base",
+ * "invested_to_date_base", "completion_pct", "gap_points", "planned_start", "actual_start",
+ * "status", "physical_progress", "latest_period"}], "reporting", "invested_base",
+ * "annual_plan_base", "plan_completion_pct", "planned_starts", "actual_starts",
+ * "start_rate_pct", "district"}` (`district`: the report's 年度完成投资 and the district
+ * against it, or null; amounts `…_base` in 元).
+ *
+ * `period` and `config_json` as for `govreport_evaluate_targets_json()` (`"report_id"`
+ * selects the report whose register and totals are used; default the first).
+ *
+ * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+ * failure `*out` is NULL. Thread rules: as for every call on a handle.
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `period` and `config_json` NULL or NUL-terminated
+ * strings; `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_evaluate_projects_json(const govreport_db *db,
+                                         const char *period,
+                                         const char *config_json,
+                                         char **out);
+
+/**
+ * Imports a key-project register (重点项目台账) file into the report's register: upsert by
+ * 项目代码, rows linked to the projects the report names where they match. The format comes
+ * from the extension: `.csv`/`.tsv`/`.txt` (UTF-8, or GBK with the `gbk` feature) or
+ * `.xlsx`/`.xls`/`.ods` (the first worksheet; needs the `xlsx` cargo feature, without it →
+ * `GOVREPORT_INVALID_ARGUMENT`). One transaction.
+ *
+ * `options_json`: NULL or a JSON object with any of `"report_id"` (default: the first
+ * report; unknown → `GOVREPORT_NOT_FOUND`) and `"skip_bad_rows"` (default false: any bad row
+ * fails the whole import and nothing is written; true: the good rows are written and the bad
+ * ones listed in `"skipped"`).
+ *
+ * `*report_json` (ownership: free with `govreport_string_free()`):
+ * - on success, the import report `{"source", "header_row", "rows_read", "inserted",
+ *   "updated", "linked", "ambiguous_links", "skipped", "ignored_rows", "ignored_columns", …}`;
+ * - on bad rows (`GOVREPORT_INVALID_ARGUMENT`, nothing written), `{"source", "problems":
+ *   [{"row", "column", "value", "kind", "reason"}]}` with every problem found, in row order
+ *   (`row` as a spreadsheet shows it, 1 = the first line of the file);
+ * - NULL on any other failure (unknown extension or bad options → INVALID_ARGUMENT, a
+ *   missing file → `GOVREPORT_IO`, a read-only database → `GOVREPORT_READONLY` …).
+ *
+ * Thread rules: as for every call on a handle (serialized inside).
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `path` and `options_json` NULL or NUL-terminated
+ * strings; `report_json` NULL or valid for writing a pointer.
+ */
+int32_t govreport_register_import_projects(const govreport_db *db,
+                                           const char *path,
+                                           const char *options_json,
+                                           char **report_json);
+
+/**
+ * Imports a village register (villages and communities with their towns and 12-digit
+ * 统计用区划代码, and the yearly records in the same rows: 集体经济收入, 五星支部 rating,
+ * 乡里中心, designations) into the report's register. Formats, `*report_json` and errors as
+ * for `govreport_register_import_projects()`; the success report also has
+ * `"years_written"` and `"towns_created"`.
+ *
+ * `options_json`: NULL or a JSON object with any of `"report_id"`, `"skip_bad_rows"` and
+ * `"year"` (the year of the yearly columns when the file has no 年份 column).
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `path` and `options_json` NULL or NUL-terminated
+ * strings; `report_json` NULL or valid for writing a pointer.
+ */
+int32_t govreport_register_import_villages(const govreport_db *db,
+                                           const char *path,
+                                           const char *options_json,
+                                           char **report_json);
+
+/**
+ * Writes the first report's key-project register to the file `path`: the import columns
+ * (so the file imports back unchanged) plus 报告所列项目 and 关联方式. `format` is `"csv"`
+ * (UTF-8 with a BOM), `"xlsx"` (needs the `xlsx` cargo feature; without it →
+ * `GOVREPORT_INVALID_ARGUMENT`) or NULL (from the extension of `path`). An existing file is
+ * replaced; a directory that does not exist → `GOVREPORT_IO`. Any other format →
+ * `GOVREPORT_INVALID_ARGUMENT`.
+ *
+ * Thread rules: as for every call on a handle.
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `path` and `format` NULL or NUL-terminated strings.
+ */
+int32_t govreport_register_export_projects(const govreport_db *db,
+                                           const char *path,
+                                           const char *format);
+
+/**
+ * The first report's key-project register compared with the report's aggregates (276
+ * projects, 总投资514.7亿元, 年度完成投资) as a JSON object: `{"report_id", "year", "rows",
+ * "checks": [{"metric", "project_total_id", "unit", "base_unit", "report_value", "written",
+ * "register_value", "difference", "tolerance", "consistent", "quote"}], "by_category",
+ * "linked", "missing_national_code", "missing_annual_plan",
+ * "report_projects_not_in_register"}`.
+ *
+ * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+ * failure `*out` is NULL. Thread rules: as for every call on a handle.
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_register_check_json(const govreport_db *db,
+                                      char **out);
+
+/**
+ * The first report's village register rolled up for `year` into the report's village
+ * targets, as a JSON object `{"report_id", "year", "places", "villages",
+ * "places_with_income", "lines": [{"key", "metric", "target_id", "target_value", "unit",
+ * "comparator", "actual", "met", "detail", "quote"}]}` (`key` one of `income_floor`,
+ * `income_50_increase`, `income_100_increase`, `stars_5`, `stars_4`, `li_center`; `met` null
+ * when data are missing). A year outside 1949–2200 → `GOVREPORT_INVALID_ARGUMENT`.
+ *
+ * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+ * failure `*out` is NULL. Thread rules: as for every call on a handle.
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_register_village_rollup_json(const govreport_db *db, int32_t year, char **out);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

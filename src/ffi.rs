@@ -1,8 +1,8 @@
 //! The stable C ABI (`include/govreport.h`, generated from this file by cbindgen).
 //!
-//! Conventions (see `docs/c-abi.md`): every symbol starts with `govreport_`, every constant
-//! with `GOVREPORT_`; fallible functions return an `int32_t` result code whose value never
-//! changes; handles are opaque; owned strings come back through `char **out` and are freed
+//! Conventions (see "Using from C/C++" in README.md): every symbol starts with `govreport_`,
+//! every constant with `GOVREPORT_`; fallible functions return an `int32_t` result code whose
+//! value never changes; handles are opaque; owned strings come back through `char **out` and are freed
 //! by [`govreport_string_free`] only; every body runs inside `catch_unwind`, so a panic
 //! becomes [`GOVREPORT_INTERNAL`] instead of aborting the host application.
 //!
@@ -1994,6 +1994,38 @@ pub unsafe extern "C" fn govreport_cursor_free(cur: *mut govreport_cursor) {
         }
     })
 }
+
+// ---------------------------------------------------------------------------------------
+// Search, tracking and registers (one submodule each; the names are exported from here)
+// ---------------------------------------------------------------------------------------
+
+// `#[path]` and `ffi_` names: cbindgen (tests/header.rs) reads this file as a crate root, so
+// a plain `mod search;` would resolve to the crate's src/search.rs for it.
+// Declared in header order: search, tracking, registers.
+#[path = "ffi/search.rs"]
+mod ffi_search;
+
+#[path = "ffi/tracking.rs"]
+mod ffi_tracking;
+
+#[path = "ffi/registers.rs"]
+mod ffi_registers;
+
+/// JSON records coming in from C, read key by key.
+#[path = "ffi/input.rs"]
+mod ffi_input;
+
+pub use ffi_registers::{
+    govreport_register_check_json, govreport_register_export_projects,
+    govreport_register_import_projects, govreport_register_import_villages,
+    govreport_register_village_rollup_json,
+};
+pub use ffi_search::govreport_search_json;
+pub use ffi_tracking::{
+    govreport_evaluate_projects_json, govreport_evaluate_targets_json, govreport_progress_append,
+    govreport_progress_append_batch, govreport_progress_history_json, govreport_target_decompose,
+    govreport_task_add, govreport_task_json, govreport_unit_add,
+};
 
 #[cfg(test)]
 mod tests {

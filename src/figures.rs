@@ -193,21 +193,33 @@ pub struct FigureFilter {
 // The section path comes from a correlated subquery, not a join: with a join on a bound
 // parameter, SQLite re-prepares the cached statement after rusqlite clears its bindings
 // (~25 µs per point lookup, measured by examples/bench_ffi.rs).
-const FIGURE_COLUMNS: &str = "f.id, f.kind, f.year, f.area, f.section_id, f.paragraph_id, \
+macro_rules! figure_select {
+    () => {
+        concat!(
+            "SELECT ",
+            "f.id, f.kind, f.year, f.area, f.section_id, f.paragraph_id, \
      f.metric, f.value, f.written, f.unit, f.qualifier, f.comparator, f.measure, f.base_value, \
      f.base_unit, f.deadline, f.deadline_text, f.quote, \
-     (SELECT path FROM section s WHERE s.id = f.section_id)";
+     (SELECT path FROM section s WHERE s.id = f.section_id)",
+            " FROM figure f"
+        )
+    };
+}
+
+/// One figure by kind and id. A constant, so a point lookup neither formats nor allocates SQL.
+const FIGURE_BY_ID: &str = concat!(figure_select!(), " WHERE f.kind = ?1 AND f.id = ?2");
 
 fn figure_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Figure> {
-    let kind: String = r.get(1)?;
-    let comparator: String = r.get(11)?;
-    let measure: String = r.get(12)?;
+    // Codes are read as borrowed text: no allocation per row for them.
+    let kind = r.get_ref(1)?.as_str()?;
+    let comparator = r.get_ref(11)?.as_str()?;
+    let measure = r.get_ref(12)?.as_str()?;
     let bad = |i: usize, what: String| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, what.into())
     };
     Ok(Figure {
         id: r.get(0)?,
-        kind: match kind.as_str() {
+        kind: match kind {
             "target" => FigureKind::Target,
             "result" => FigureKind::Result,
             other => return Err(bad(1, format!("unknown figure kind {other}"))),
@@ -221,8 +233,8 @@ fn figure_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Figure> {
         written: r.get(8)?,
         unit: r.get(9)?,
         qualifier: r.get(10)?,
-        comparator: Comparator::from_code(&comparator).map_err(|e| bad(11, e.to_string()))?,
-        measure: Measure::from_code(&measure).map_err(|e| bad(12, e.to_string()))?,
+        comparator: Comparator::from_code(comparator).map_err(|e| bad(11, e.to_string()))?,
+        measure: Measure::from_code(measure).map_err(|e| bad(12, e.to_string()))?,
         base_value: r.get(13)?,
         base_unit: r.get(14)?,
         deadline: r.get(15)?,
@@ -275,9 +287,9 @@ impl Db {
                 "area must be 1 to 10, not {a}"
             )));
         }
-        let sql = format!(
-            "SELECT {FIGURE_COLUMNS} FROM figure f
-             WHERE f.kind = ?1
+        let sql = concat!(
+            figure_select!(),
+            " WHERE f.kind = ?1
                AND (?2 IS NULL OR f.report_id = ?2)
                AND (?3 IS NULL OR f.area = ?3)
                AND (?4 = 0 OR f.area IS NULL)
@@ -286,7 +298,7 @@ impl Db {
                AND (?7 IS NULL OR instr(f.metric, ?7) > 0 OR instr(f.quote, ?7) > 0)
              ORDER BY f.report_id, f.id"
         );
-        let mut st = self.connection().prepare_cached(&sql)?;
+        let mut st = self.connection().prepare_cached(sql)?;
         let rows = st.query_map(
             params![
                 kind.code(),
@@ -303,12 +315,8 @@ impl Db {
     }
 
     fn figure(&self, kind: FigureKind, id: i64) -> Result<Figure> {
-        let sql = format!(
-            "SELECT {FIGURE_COLUMNS} FROM figure f
-             WHERE f.kind = ?1 AND f.id = ?2"
-        );
         self.connection()
-            .prepare_cached(&sql)?
+            .prepare_cached(FIGURE_BY_ID)?
             .query_row(params![kind.code(), id], figure_from_row)
             .optional()?
             .ok_or_else(|| Error::NotFound(format!("{} {id}", kind.code())))

@@ -190,6 +190,86 @@ fn c_program_against_the_static_library() {
     );
 }
 
+/// Builds `source` against the shared library and runs it (with the work directory as its
+/// argument), expecting `marker` ("N checks, 0 failures") on stdout.
+fn run_c_shared(name: &str, source: &str, marker: &str) {
+    let dir = work_dir(name);
+    let exe = build_shared("cc", CFLAGS, source, &dir, name);
+    let out = run(Command::new(&exe).arg(&dir));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(marker), "{}", show(&out));
+    println!("{stdout}");
+}
+
+/// As [`run_c_shared`], under valgrind (skipped when valgrind is not installed).
+fn run_c_valgrind(name: &str, source: &str, marker: &str) {
+    if !have("valgrind") {
+        println!(
+            "note: valgrind is not installed; skipping the valgrind run (.ci/run installs it)"
+        );
+        return;
+    }
+    let dir = work_dir(name);
+    let exe = build_shared("cc", CFLAGS, source, &dir, name);
+    let out = run(Command::new("valgrind")
+        .args([
+            "--leak-check=full",
+            "--errors-for-leak-kinds=definite,indirect",
+            "--error-exitcode=1",
+            "-q",
+        ])
+        .arg(&exe)
+        .arg(&dir));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(marker),
+        "{}",
+        show(&out)
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("ERROR SUMMARY"),
+        "{}",
+        show(&out)
+    );
+}
+
+/// As [`run_c_shared`], linked against the static library.
+fn run_c_static(name: &str, source: &str, marker: &str) {
+    let dir = work_dir(name);
+    let exe = dir.join(name);
+    run(Command::new("cc")
+        .args(CFLAGS)
+        .arg(format!("-I{}", root().join("include").display()))
+        .arg(root().join(source))
+        .arg("-o")
+        .arg(&exe)
+        .arg(lib_dir().join("libgovreport.a"))
+        .args(["-lpthread", "-ldl", "-lm"]));
+    let out = run(Command::new(&exe).arg(&dir));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(marker),
+        "{}",
+        show(&out)
+    );
+}
+
+const TRACKING_C: &str = "tests/c/tracking_test.c";
+const TRACKING_OK: &str = " checks, 0 failures";
+
+#[test]
+fn tracking_c_program_against_the_shared_library() {
+    run_c_shared("tracking_shared", TRACKING_C, TRACKING_OK);
+}
+
+#[test]
+fn tracking_c_program_under_valgrind() {
+    run_c_valgrind("tracking_valgrind", TRACKING_C, TRACKING_OK);
+}
+
+#[test]
+fn tracking_c_program_against_the_static_library() {
+    run_c_static("tracking_static", TRACKING_C, TRACKING_OK);
+}
+
 #[test]
 fn cpp_program() {
     let dir = work_dir("cpp");
@@ -325,5 +405,25 @@ fn shared_library_has_the_abi_soname() {
     assert!(
         text.contains("Library soname: [libgovreport.so.0]"),
         "{text}"
+    );
+}
+
+/// Every exported function is called by at least one of the C test programs.
+#[test]
+fn every_exported_function_is_called_from_c() {
+    let mut sources = String::new();
+    for entry in std::fs::read_dir(root().join("tests/c")).expect("tests/c") {
+        let path = entry.expect("tests/c entry").path();
+        if path.extension().is_some_and(|e| e == "c") {
+            sources.push_str(&std::fs::read_to_string(&path).expect("reading a C test"));
+        }
+    }
+    let uncalled: Vec<String> = symbol_list()
+        .into_iter()
+        .filter(|s| !sources.contains(&format!("{s}(")))
+        .collect();
+    assert!(
+        uncalled.is_empty(),
+        "exported functions no C test calls: {uncalled:?}"
     );
 }

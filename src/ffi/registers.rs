@@ -1,0 +1,269 @@
+//! The key-project and village registers through the C ABI (`crate::registers`): import
+//! from CSV/XLSX files with every bad row reported as JSON, export, consistency report and
+//! the village roll-up. Without the `xlsx` cargo feature the same functions exist and XLSX
+//! paths fail with `GOVREPORT_INVALID_ARGUMENT`.
+
+use std::ffi::c_char;
+
+use super::ffi_input::Object;
+use super::{
+    Failure, GOVREPORT_INVALID_ARGUMENT, govreport_db, json, opt_str_arg, put_string,
+    report_exists, str_arg, string_call, string_out, with_conn, with_db,
+};
+use crate::db::Db;
+use crate::error::Error;
+use crate::registers::{FileFormat, ImportError, ImportOptions, ImportReport, RowProblem};
+
+/// `*report_json` of an import that failed on bad rows (a struct, not `json!`, to keep the
+/// keys in this order and each problem's in its own).
+#[derive(serde::Serialize)]
+struct BadRows<'a> {
+    source: &'a str,
+    problems: &'a [RowProblem],
+}
+
+/// The report an options object names (`"report_id"`), else the first report.
+fn report_id(db: &Db, given: Option<i64>) -> Result<i64, Failure> {
+    match given {
+        Some(id) => {
+            report_exists(db, id)?;
+            Ok(id)
+        }
+        None => Ok(db.report()?.id),
+    }
+}
+
+/// The common body of the two imports: options, report, the import itself, and the JSON
+/// report on success or the problem list on bad rows.
+///
+/// # Safety
+/// As for the import functions.
+unsafe fn import_call(
+    db: *const govreport_db,
+    path: *const c_char,
+    options_json: *const c_char,
+    report_json: *mut *mut c_char,
+    villages: bool,
+    run: impl FnOnce(&mut Db, i64, &str, &ImportOptions) -> Result<ImportReport, ImportError>,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        with_conn(db, |conn| {
+            let out = string_out(report_json)?;
+            let path = str_arg(path, "path")?;
+            let keys: &[&str] = if villages {
+                &["report_id", "skip_bad_rows", "year"]
+            } else {
+                &["report_id", "skip_bad_rows"]
+            };
+            let o = Object::parse_opt(
+                opt_str_arg(options_json, "options_json")?,
+                "options_json",
+                keys,
+            )?;
+            let options = ImportOptions {
+                skip_bad_rows: o.bool_or("skip_bad_rows", false)?,
+                year: if villages { o.opt_i32("year")? } else { None },
+            };
+            let report = report_id(&conn.db, o.opt_i64("report_id")?)?;
+            match run(&mut conn.db, report, path, &options) {
+                Ok(done) => put_string(&out, json(&done)?),
+                Err(ImportError::BadRows {
+                    source_name,
+                    problems,
+                }) => {
+                    let message = format!(
+                        "invalid argument: {source_name}: {} problem(s), nothing imported; \
+                         the list is in *report_json; first: {}",
+                        problems.len(),
+                        problems.first().map(|p| p.to_string()).unwrap_or_default()
+                    );
+                    put_string(
+                        &out,
+                        json(&BadRows {
+                            source: &source_name,
+                            problems: &problems,
+                        })?,
+                    )?;
+                    Err(Failure::new(GOVREPORT_INVALID_ARGUMENT, message))
+                }
+                #[allow(unreachable_patterns)] // ImportError is non_exhaustive
+                Err(e) => Err(Error::from(e).into()),
+            }
+        })
+    }
+}
+
+/// Imports a key-project register (重点项目台账) file into the report's register: upsert by
+/// 项目代码, rows linked to the projects the report names where they match. The format comes
+/// from the extension: `.csv`/`.tsv`/`.txt` (UTF-8, or GBK with the `gbk` feature) or
+/// `.xlsx`/`.xls`/`.ods` (the first worksheet; needs the `xlsx` cargo feature, without it →
+/// `GOVREPORT_INVALID_ARGUMENT`). One transaction.
+///
+/// `options_json`: NULL or a JSON object with any of `"report_id"` (default: the first
+/// report; unknown → `GOVREPORT_NOT_FOUND`) and `"skip_bad_rows"` (default false: any bad row
+/// fails the whole import and nothing is written; true: the good rows are written and the bad
+/// ones listed in `"skipped"`).
+///
+/// `*report_json` (ownership: free with `govreport_string_free()`):
+/// - on success, the import report `{"source", "header_row", "rows_read", "inserted",
+///   "updated", "linked", "ambiguous_links", "skipped", "ignored_rows", "ignored_columns", …}`;
+/// - on bad rows (`GOVREPORT_INVALID_ARGUMENT`, nothing written), `{"source", "problems":
+///   [{"row", "column", "value", "kind", "reason"}]}` with every problem found, in row order
+///   (`row` as a spreadsheet shows it, 1 = the first line of the file);
+/// - NULL on any other failure (unknown extension or bad options → INVALID_ARGUMENT, a
+///   missing file → `GOVREPORT_IO`, a read-only database → `GOVREPORT_READONLY` …).
+///
+/// Thread rules: as for every call on a handle (serialized inside).
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `path` and `options_json` NULL or NUL-terminated
+/// strings; `report_json` NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_register_import_projects(
+    db: *const govreport_db,
+    path: *const c_char,
+    options_json: *const c_char,
+    report_json: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        import_call(
+            db,
+            path,
+            options_json,
+            report_json,
+            false,
+            |db, report, path, options| db.import_projects(report, path, options),
+        )
+    }
+}
+
+/// Imports a village register (villages and communities with their towns and 12-digit
+/// 统计用区划代码, and the yearly records in the same rows: 集体经济收入, 五星支部 rating,
+/// 乡里中心, designations) into the report's register. Formats, `*report_json` and errors as
+/// for `govreport_register_import_projects()`; the success report also has
+/// `"years_written"` and `"towns_created"`.
+///
+/// `options_json`: NULL or a JSON object with any of `"report_id"`, `"skip_bad_rows"` and
+/// `"year"` (the year of the yearly columns when the file has no 年份 column).
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `path` and `options_json` NULL or NUL-terminated
+/// strings; `report_json` NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_register_import_villages(
+    db: *const govreport_db,
+    path: *const c_char,
+    options_json: *const c_char,
+    report_json: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        import_call(
+            db,
+            path,
+            options_json,
+            report_json,
+            true,
+            |db, report, path, options| db.import_villages(report, path, options),
+        )
+    }
+}
+
+/// Writes the first report's key-project register to the file `path`: the import columns
+/// (so the file imports back unchanged) plus 报告所列项目 and 关联方式. `format` is `"csv"`
+/// (UTF-8 with a BOM), `"xlsx"` (needs the `xlsx` cargo feature; without it →
+/// `GOVREPORT_INVALID_ARGUMENT`) or NULL (from the extension of `path`). An existing file is
+/// replaced; a directory that does not exist → `GOVREPORT_IO`. Any other format →
+/// `GOVREPORT_INVALID_ARGUMENT`.
+///
+/// Thread rules: as for every call on a handle.
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `path` and `format` NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_register_export_projects(
+    db: *const govreport_db,
+    path: *const c_char,
+    format: *const c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        with_db(db, |db| {
+            let path = str_arg(path, "path")?;
+            let format = match opt_str_arg(format, "format")? {
+                None => FileFormat::from_path(path)?,
+                Some("csv") => FileFormat::Csv,
+                Some("xlsx") => FileFormat::Xlsx,
+                Some(f) => {
+                    return Err(Failure::new(
+                        GOVREPORT_INVALID_ARGUMENT,
+                        format!("invalid argument: format {f:?} is not \"csv\" or \"xlsx\""),
+                    ));
+                }
+            };
+            let bytes = db.export_projects(db.report()?.id, format)?;
+            std::fs::write(path, bytes)
+                .map_err(|e| Error::Io(std::io::Error::new(e.kind(), format!("{path}: {e}"))))?;
+            Ok(())
+        })
+    }
+}
+
+/// The first report's key-project register compared with the report's aggregates (276
+/// projects, 总投资514.7亿元, 年度完成投资) as a JSON object: `{"report_id", "year", "rows",
+/// "checks": [{"metric", "project_total_id", "unit", "base_unit", "report_value", "written",
+/// "register_value", "difference", "tolerance", "consistent", "quote"}], "by_category",
+/// "linked", "missing_national_code", "missing_annual_plan",
+/// "report_projects_not_in_register"}`.
+///
+/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+/// failure `*out` is NULL. Thread rules: as for every call on a handle.
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_register_check_json(
+    db: *const govreport_db,
+    out: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        string_call(db, out, |db| {
+            json(&db.register_consistency(db.report()?.id)?)
+        })
+    }
+}
+
+/// The first report's village register rolled up for `year` into the report's village
+/// targets, as a JSON object `{"report_id", "year", "places", "villages",
+/// "places_with_income", "lines": [{"key", "metric", "target_id", "target_value", "unit",
+/// "comparator", "actual", "met", "detail", "quote"}]}` (`key` one of `income_floor`,
+/// `income_50_increase`, `income_100_increase`, `stars_5`, `stars_4`, `li_center`; `met` null
+/// when data are missing). A year outside 1949–2200 → `GOVREPORT_INVALID_ARGUMENT`.
+///
+/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+/// failure `*out` is NULL. Thread rules: as for every call on a handle.
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_register_village_rollup_json(
+    db: *const govreport_db,
+    year: i32,
+    out: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        string_call(db, out, |db| {
+            if !(1949..=2200).contains(&year) {
+                return Err(Failure::new(
+                    GOVREPORT_INVALID_ARGUMENT,
+                    format!("invalid argument: year {year} is outside 1949–2200"),
+                ));
+            }
+            json(&db.village_rollup(db.report()?.id, year)?)
+        })
+    }
+}

@@ -1,0 +1,98 @@
+//! Full-text search through the C ABI (`crate::search`).
+//!
+//! No cursor form: `Db::search` rechecks every candidate and builds its snippet in Rust and
+//! returns a `Vec`, so a cursor could not stream anything the JSON call does not already hold
+//! in memory. Paging (`"limit"` / `"offset"`) with `"order": "index"` is the streaming form:
+//! the index is read only until the page is full.
+
+use std::ffi::c_char;
+
+use super::ffi_input::Object;
+use super::{Failure, govreport_db, json, opt_str_arg, put_string, str_arg, string_out, with_db};
+use crate::search::{SearchKind, SearchOptions, SearchOrder};
+
+const OPTION_KEYS: &[&str] = &[
+    "kinds",
+    "limit",
+    "offset",
+    "mark_start",
+    "mark_end",
+    "order",
+];
+
+fn search_options(text: Option<&str>) -> Result<SearchOptions, Failure> {
+    let o = Object::parse_opt(text, "options_json", OPTION_KEYS)?;
+    let mut opts = SearchOptions::default();
+    if let Some(items) = o.opt_array("kinds")? {
+        let mut kinds = Vec::with_capacity(items.len());
+        for item in items {
+            let name = item.as_str().ok_or_else(|| {
+                o.bad(
+                    "kinds",
+                    "must be an array of kind names (paragraph, target, result, project, \
+                     place, glossary)",
+                )
+            })?;
+            kinds.push(SearchKind::from_name(name)?);
+        }
+        opts.kinds = Some(kinds);
+    }
+    opts.limit = o.opt_usize("limit")?;
+    opts.offset = o.opt_usize("offset")?.unwrap_or(0);
+    if let Some(m) = o.opt_string("mark_start")? {
+        opts.mark_start = m;
+    }
+    if let Some(m) = o.opt_string("mark_end")? {
+        opts.mark_end = m;
+    }
+    opts.order = match o.opt_string("order")?.as_deref() {
+        None | Some("rank") => SearchOrder::Rank,
+        Some("index") => SearchOrder::Index,
+        Some(_) => return Err(o.bad("order", "must be \"rank\" or \"index\"")),
+    };
+    Ok(opts)
+}
+
+/// Searches the report's records for `query` and writes the hits to `*out` as a JSON array
+/// of `{"kind", "id", "section_path", "snippet", "score"}` (`kind` one of `paragraph`,
+/// `target`, `result`, `project`, `place`, `glossary`; `id` the id the export uses; `score`
+/// higher is better, 0 in index order).
+///
+/// `query`: whitespace-separated terms that must all occur (substring match, ASCII letters
+/// case-insensitive; nothing in it is syntax). An empty or whitespace-only query →
+/// `GOVREPORT_INVALID_ARGUMENT`.
+///
+/// `options_json`: NULL (every hit, ranked, marked with 【】) or a JSON object with any of
+/// `"kinds"` (array of kind names; `[]` gives no hits), `"limit"`, `"offset"` (integers ≥ 0),
+/// `"mark_start"`, `"mark_end"` (strings put around each match in the snippet), `"order"`
+/// (`"rank"`, the default: best first by bm25; `"index"`: by kind then id, unranked, the
+/// cheapest way to page). Unknown keys, wrong types, unknown kinds, malformed JSON →
+/// `GOVREPORT_INVALID_ARGUMENT`.
+///
+/// There is no cursor form: hits are rechecked and snippeted in Rust, so a cursor would hold
+/// the same memory as this call; page with `"limit"`/`"offset"` instead.
+///
+/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+/// failure `*out` is NULL. Thread rules: as for every call on a handle (serialized inside).
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `query` and `options_json` NULL or NUL-terminated
+/// strings; `out` NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_search_json(
+    db: *const govreport_db,
+    query: *const c_char,
+    options_json: *const c_char,
+    out: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        with_db(db, |db| {
+            let out = string_out(out)?;
+            let query = str_arg(query, "query")?;
+            let opts = search_options(opt_str_arg(options_json, "options_json")?)?;
+            let bytes = json(&db.search(query, &opts)?)?;
+            put_string(&out, bytes)
+        })
+    }
+}

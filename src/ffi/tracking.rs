@@ -1,0 +1,556 @@
+//! Tracking through the C ABI (`crate::tracking`): units, tasks, progress records and the
+//! evaluation against 序时进度. Records come in as JSON objects with known keys (see
+//! `input.rs`) and go out as JSON.
+
+use std::ffi::c_char;
+
+use rusqlite::OptionalExtension;
+use serde_json::Value;
+
+use super::ffi_input::{self as input, Object};
+use super::{
+    Failure, Out, govreport_db, json, opt_str_arg, put_string, report_exists, str_arg, string_call,
+    string_out, with_conn,
+};
+use crate::db::Db;
+use crate::error::Error;
+use crate::projects::StatusCode;
+use crate::tracking::{
+    EvaluationConfig, NewProgress, NewTask, ProjectFields, SubItem, SubjectKind,
+};
+
+/// Checks an `int64_t *` out argument and sets it to 0, so that it is 0 on failure.
+///
+/// # Safety
+/// `p` must be NULL or valid for a write of an `int64_t`.
+unsafe fn int_out(p: *mut i64, name: &str) -> Result<Out<i64>, Failure> {
+    // SAFETY: forwarded from this function's contract.
+    let out = unsafe { Out::new(p, name) }?;
+    out.set(0);
+    Ok(out)
+}
+
+const UNIT_KEYS: &[&str] = &["name", "parent_id"];
+
+const TASK_KEYS: &[&str] = &[
+    "report_id",
+    "parent_id",
+    "title",
+    "target_id",
+    "project_id",
+    "planned_value",
+    "unit",
+    "lead_unit_id",
+    "support_unit_ids",
+    "responsible_person",
+    "deadline",
+    "notes",
+    "milestones",
+];
+
+const MILESTONE_KEYS: &[&str] = &["due_date", "description"];
+
+const SUB_ITEM_KEYS: &[&str] = &[
+    "title",
+    "planned_value",
+    "lead_unit",
+    "responsible_person",
+    "deadline",
+];
+
+const PROGRESS_KEYS: &[&str] = &[
+    "subject_kind",
+    "subject_id",
+    "period",
+    "value",
+    "unit",
+    "cumulative",
+    "progress_text",
+    "problems",
+    "next_steps",
+    "reported_by",
+    "reported_at",
+    "supersedes_id",
+    "project",
+];
+
+const PROJECT_FIELD_KEYS: &[&str] = &[
+    "invested_period",
+    "invested_to_date",
+    "invest_unit",
+    "status",
+    "physical_progress",
+    "planned_start",
+    "actual_start",
+];
+
+const CONFIG_KEYS: &[&str] = &[
+    "as_of",
+    "ahead_margin",
+    "yellow_margin",
+    "red_margin",
+    "blue_days",
+    "approx_tolerance",
+    "report_id",
+];
+
+fn new_task(o: &Object) -> Result<NewTask, Failure> {
+    let mut milestones = Vec::new();
+    if let Some(items) = o.opt_array("milestones")? {
+        for (i, item) in items.iter().enumerate() {
+            let m = Object::new(
+                item.clone(),
+                &format!("task_json milestone {}", i + 1),
+                MILESTONE_KEYS,
+                false,
+            )?;
+            milestones.push((m.string("due_date")?, m.string("description")?));
+        }
+    }
+    Ok(NewTask {
+        report_id: o.opt_i64("report_id")?,
+        parent_id: o.opt_i64("parent_id")?,
+        title: o.string("title")?,
+        target_id: o.opt_i64("target_id")?,
+        project_id: o.opt_i64("project_id")?,
+        planned_value: o.opt_f64("planned_value")?,
+        unit: o.opt_string("unit")?,
+        lead_unit_id: o.opt_i64("lead_unit_id")?,
+        support_unit_ids: o.i64_array("support_unit_ids")?,
+        responsible_person: o.opt_string("responsible_person")?,
+        deadline: o.opt_string("deadline")?,
+        notes: o.opt_string("notes")?,
+        milestones,
+    })
+}
+
+fn sub_item(value: Value, n: usize) -> Result<SubItem, Failure> {
+    let o = Object::new(value, &format!("sub-item {n}"), SUB_ITEM_KEYS, false)?;
+    Ok(SubItem {
+        title: o.string("title")?,
+        planned_value: o.opt_f64("planned_value")?,
+        lead_unit: o.opt_string("lead_unit")?,
+        responsible_person: o.opt_string("responsible_person")?,
+        deadline: o.opt_string("deadline")?,
+    })
+}
+
+/// One progress record from a JSON object; `what` names it in errors.
+fn new_progress(value: Value, what: &str) -> Result<NewProgress, Failure> {
+    let o = Object::new(value, what, PROGRESS_KEYS, false)?;
+    let kind = o.string("subject_kind")?;
+    let subject_kind = SubjectKind::from_code(&kind).map_err(|_| {
+        o.bad(
+            "subject_kind",
+            &format!("{kind:?} is not one of target, task, project, register_project"),
+        )
+    })?;
+    let project = match o.opt_object("project", PROJECT_FIELD_KEYS)? {
+        None => None,
+        Some(p) => Some(ProjectFields {
+            invested_period: p.opt_f64("invested_period")?,
+            invested_to_date: p.opt_f64("invested_to_date")?,
+            invest_unit: p.opt_string("invest_unit")?,
+            status: match p.opt_string("status")? {
+                None => None,
+                Some(s) => Some(StatusCode::from_code(&s).map_err(|_| {
+                    p.bad(
+                        "status",
+                        &format!(
+                            "{s:?} is not one of planning, to_start, under_construction, \
+                             near_completion, completed, in_operation"
+                        ),
+                    )
+                })?),
+            },
+            physical_progress: p.opt_string("physical_progress")?,
+            planned_start: p.opt_string("planned_start")?,
+            actual_start: p.opt_string("actual_start")?,
+        }),
+    };
+    Ok(NewProgress {
+        subject_kind,
+        subject_id: o.i64("subject_id")?,
+        period: o.string("period")?,
+        value: o.opt_f64("value")?,
+        unit: o.opt_string("unit")?,
+        cumulative: o.bool_or("cumulative", false)?,
+        progress_text: o.opt_string("progress_text")?,
+        problems: o.opt_string("problems")?,
+        next_steps: o.opt_string("next_steps")?,
+        reported_by: o.opt_string("reported_by")?,
+        reported_at: o.opt_string("reported_at")?,
+        supersedes_id: o.opt_i64("supersedes_id")?,
+        project,
+    })
+}
+
+fn evaluation_config(db: &Db, text: Option<&str>) -> Result<EvaluationConfig, Failure> {
+    let o = Object::parse_opt(text, "config_json", CONFIG_KEYS)?;
+    let d = EvaluationConfig::default();
+    let c = EvaluationConfig {
+        as_of: o.opt_string("as_of")?,
+        ahead_margin: o.opt_f64("ahead_margin")?.unwrap_or(d.ahead_margin),
+        yellow_margin: o.opt_f64("yellow_margin")?.unwrap_or(d.yellow_margin),
+        red_margin: o.opt_f64("red_margin")?.unwrap_or(d.red_margin),
+        blue_days: o.opt_i64("blue_days")?.unwrap_or(d.blue_days),
+        approx_tolerance: o.opt_f64("approx_tolerance")?.unwrap_or(d.approx_tolerance),
+        report_id: o.opt_i64("report_id")?,
+    };
+    if let Some(r) = c.report_id {
+        report_exists(db, r)?;
+    }
+    Ok(c)
+}
+
+/// The result of `govreport_target_decompose`.
+#[derive(serde::Serialize)]
+struct Decomposed {
+    parent_id: i64,
+    task_ids: Vec<i64>,
+}
+
+/// NOT_FOUND unless the subject of a progress history exists.
+fn subject_exists(db: &Db, kind: SubjectKind, id: i64) -> Result<(), Failure> {
+    let sql = match kind {
+        SubjectKind::Target => "SELECT 1 FROM figure WHERE kind = 'target' AND id = ?1",
+        SubjectKind::Task => "SELECT 1 FROM task WHERE id = ?1",
+        SubjectKind::Project => "SELECT 1 FROM project WHERE id = ?1",
+        SubjectKind::RegisterProject => "SELECT 1 FROM register_project WHERE id = ?1",
+    };
+    let found: Option<i64> = db
+        .connection()
+        .prepare_cached(sql)?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(Error::NotFound(format!("{} {id}", kind.code())).into()),
+    }
+}
+
+/// Adds a unit (牵头单位 / 配合单位) and writes its id to `*out_id`.
+///
+/// `unit_json`: `{"name": "区发改委", "parent_id": 3}` — `name` required and new (names are
+/// unique: an existing name → `GOVREPORT_INVALID_ARGUMENT`), `parent_id` optional (an unknown
+/// unit → `GOVREPORT_NOT_FOUND`). Unknown keys, wrong types, malformed JSON →
+/// `GOVREPORT_INVALID_ARGUMENT` naming the key. A read-only database → `GOVREPORT_READONLY`.
+/// One transaction.
+///
+/// `*out_id` is the new unit's id on success, 0 on failure. Thread rules: as for every call
+/// on a handle (serialized inside).
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `unit_json` NULL or a NUL-terminated string;
+/// `out_id` NULL or valid for writing an `int64_t` (NULL arguments →
+/// `GOVREPORT_INVALID_ARGUMENT`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_unit_add(
+    db: *const govreport_db,
+    unit_json: *const c_char,
+    out_id: *mut i64,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        with_conn(db, |conn| {
+            let out = int_out(out_id, "out_id")?;
+            let o = Object::parse(str_arg(unit_json, "unit_json")?, "unit_json", UNIT_KEYS)?;
+            let name = o.string("name")?;
+            let parent = o.opt_i64("parent_id")?;
+            out.set(conn.db.add_unit(&name, parent)?);
+            Ok(())
+        })
+    }
+}
+
+/// Adds a task of the decomposition (任务分解表) with its supporting units and milestones, in
+/// one transaction, and writes its id to `*out_id`.
+///
+/// `task_json`: a JSON object; only `"title"` is required. Keys: `"report_id"`,
+/// `"parent_id"` (a task), `"target_id"`, `"project_id"`, `"planned_value"` (number),
+/// `"unit"` (must have the target's base unit), `"lead_unit_id"`, `"support_unit_ids"`
+/// (array of unit ids), `"responsible_person"`, `"deadline"` (ISO date), `"notes"`,
+/// `"milestones"` (array of `{"due_date": "2024-06-30", "description": "…"}`).
+/// Unknown keys, wrong types, a bad date, a unit that does not measure the target, malformed
+/// JSON → `GOVREPORT_INVALID_ARGUMENT` naming the key; an unknown id (target, project, parent,
+/// unit, report) → `GOVREPORT_NOT_FOUND`; a read-only database → `GOVREPORT_READONLY`.
+/// Nothing is written on failure.
+///
+/// `*out_id` is the new task's id on success, 0 on failure. Thread rules: as for every call
+/// on a handle.
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `task_json` NULL or a NUL-terminated string;
+/// `out_id` NULL or valid for writing an `int64_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_task_add(
+    db: *const govreport_db,
+    task_json: *const c_char,
+    out_id: *mut i64,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        with_conn(db, |conn| {
+            let out = int_out(out_id, "out_id")?;
+            let o = Object::parse(str_arg(task_json, "task_json")?, "task_json", TASK_KEYS)?;
+            let task = new_task(&o)?;
+            out.set(conn.db.add_task(&task)?);
+            Ok(())
+        })
+    }
+}
+
+/// One task by id as a JSON object: `{"id", "report_id", "parent_id", "title", "target_id",
+/// "project_id", "planned_value", "unit", "lead_unit", "support_units", "responsible_person",
+/// "deadline", "deadline_source", "notes", "created_at", "milestones"}` (units as `{"id",
+/// "report_id", "name", "parent_id"}`, milestones as `{"id", "task_id", "due_date",
+/// "description", "done_at"}`). Unknown id → `GOVREPORT_NOT_FOUND`.
+///
+/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_task_json(
+    db: *const govreport_db,
+    id: i64,
+    out: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { string_call(db, out, |db| json(&db.task(id)?)) }
+}
+
+/// Splits target `target_id` into sub-items in one transaction: one parent task for the
+/// target (the existing top-level task of the target if there is one) and one child task per
+/// sub-item, in the target's unit; lead units are found by name and added if missing.
+///
+/// `sub_items_json`: a JSON array of `{"title", "planned_value", "lead_unit",
+/// "responsible_person", "deadline"}` (`"title"` required). Unknown target →
+/// `GOVREPORT_NOT_FOUND`; unknown keys, wrong types, a bad date, planned values over a cap,
+/// malformed JSON → `GOVREPORT_INVALID_ARGUMENT` (the message names the sub-item, 1-based,
+/// and the key); a read-only database → `GOVREPORT_READONLY`. Nothing is written on failure.
+///
+/// On success `*out` is a new UTF-8 string `{"parent_id": N, "task_ids": [..]}` (the child
+/// task ids in the order of the sub-items) to free with `govreport_string_free()`; on failure
+/// `*out` is NULL. Thread rules: as for every call on a handle.
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `sub_items_json` NULL or a NUL-terminated string;
+/// `out` NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_target_decompose(
+    db: *const govreport_db,
+    target_id: i64,
+    sub_items_json: *const c_char,
+    out: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        with_conn(db, |conn| {
+            let out = string_out(out)?;
+            let text = str_arg(sub_items_json, "sub_items_json")?;
+            let items = input::array(input::parse(text, "sub_items_json")?, "sub_items_json")?;
+            let items = items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| sub_item(v, i + 1))
+                .collect::<Result<Vec<_>, _>>()?;
+            let (parent_id, task_ids) = conn.db.decompose_target(target_id, &items)?;
+            let bytes = json(&Decomposed {
+                parent_id,
+                task_ids,
+            })?;
+            put_string(&out, bytes)
+        })
+    }
+}
+
+/// Appends one progress record (append-only history: a correction is a new record with
+/// `"supersedes_id"`) in its own transaction and writes its id to `*out_id`.
+///
+/// `progress_json`: a JSON object. Required: `"subject_kind"` (`"target"`, `"task"`,
+/// `"project"`, `"register_project"`), `"subject_id"`, `"period"` (`"2024-03"` or
+/// `"2024-Q1"`, in the subject's plan year). Optional: `"value"` and `"unit"` (targets and
+/// tasks; the subject's unit or one with the same base unit), `"cumulative"` (true: year to
+/// date; default false: this period alone), `"progress_text"` (进展情况), `"problems"`
+/// (存在的问题), `"next_steps"` (下一步措施), `"reported_by"`, `"reported_at"` (ISO date or
+/// date-time, default now), `"supersedes_id"`, and for projects `"project"`:
+/// `{"invested_period", "invested_to_date", "invest_unit" (万元, 亿元, 元), "status"
+/// (planning, to_start, under_construction, near_completion, completed, in_operation),
+/// "physical_progress", "planned_start", "actual_start"}`.
+///
+/// Errors: unknown keys, wrong types, a bad or out-of-range period (`"2024-13"`), a wrong
+/// unit, malformed JSON → `GOVREPORT_INVALID_ARGUMENT` naming the key; an unknown subject or
+/// superseded record → `GOVREPORT_NOT_FOUND`; a read-only database → `GOVREPORT_READONLY`.
+/// Nothing is written on failure.
+///
+/// `*out_id` is the new record's id on success, 0 on failure. Thread rules: as for every call
+/// on a handle.
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `progress_json` NULL or a NUL-terminated string;
+/// `out_id` NULL or valid for writing an `int64_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_progress_append(
+    db: *const govreport_db,
+    progress_json: *const c_char,
+    out_id: *mut i64,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        with_conn(db, |conn| {
+            let out = int_out(out_id, "out_id")?;
+            let text = str_arg(progress_json, "progress_json")?;
+            let rec = new_progress(input::parse(text, "progress_json")?, "progress_json")?;
+            out.set(conn.db.add_progress(&rec)?);
+            Ok(())
+        })
+    }
+}
+
+/// Appends a batch of progress records in one transaction: all of them, or none when any is
+/// bad. `progress_array_json` is a JSON array of the objects of `govreport_progress_append()`;
+/// the error message names the first bad record (1-based) and its key. `[]` appends nothing.
+///
+/// Errors as for `govreport_progress_append()`. `*out_count` is the number of records
+/// appended on success, 0 on failure. Thread rules: as for every call on a handle.
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `progress_array_json` NULL or a NUL-terminated
+/// string; `out_count` NULL or valid for writing an `int64_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_progress_append_batch(
+    db: *const govreport_db,
+    progress_array_json: *const c_char,
+    out_count: *mut i64,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        with_conn(db, |conn| {
+            let out = int_out(out_count, "out_count")?;
+            let text = str_arg(progress_array_json, "progress_array_json")?;
+            let items = input::array(
+                input::parse(text, "progress_array_json")?,
+                "progress_array_json",
+            )?;
+            let records = items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| new_progress(v, &format!("progress record {}", i + 1)))
+                .collect::<Result<Vec<_>, _>>()?;
+            let ids = conn.db.append_progress(&records)?;
+            out.set(i64::try_from(ids.len()).unwrap_or(i64::MAX));
+            Ok(())
+        })
+    }
+}
+
+/// Every progress record about a subject, superseded ones included (`"superseded_by"` says
+/// which record corrects it), by period end then id, as a JSON array of `{"id",
+/// "subject_kind", "subject_id", "period", "period_end", "value", "unit", "base_value",
+/// "cumulative", "progress_text", "problems", "next_steps", "reported_by", "reported_at",
+/// "supersedes_id", "superseded_by", "invested_period", "invested_to_date", "invest_unit",
+/// "invested_period_base", "invested_to_date_base", "status", "physical_progress",
+/// "planned_start", "actual_start"}`.
+///
+/// `subject_kind`: `"target"`, `"task"`, `"project"` or `"register_project"` (anything else →
+/// `GOVREPORT_INVALID_ARGUMENT`); an unknown subject → `GOVREPORT_NOT_FOUND`; a subject
+/// without records gives `[]`.
+///
+/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+/// failure `*out` is NULL. Thread rules: as for every call on a handle.
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `subject_kind` NULL or a NUL-terminated string;
+/// `out` NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_progress_history_json(
+    db: *const govreport_db,
+    subject_kind: *const c_char,
+    subject_id: i64,
+    out: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        string_call(db, out, |db| {
+            let kind = SubjectKind::from_code(str_arg(subject_kind, "subject_kind")?)?;
+            subject_exists(db, kind, subject_id)?;
+            json(&db.progress_history(kind, subject_id)?)
+        })
+    }
+}
+
+/// Evaluates every target at the end of `period` (`"2024-06"` or `"2024-Q2"`) against
+/// 序时进度 and writes a JSON array, by target id, of `{"target_id", "metric",
+/// "target_value", "unit", "qualifier", "comparator", "measure", "deadline",
+/// "days_to_deadline", "value", "latest_period", "latest_record_id", "value_source",
+/// "completion_pct", "schedule_pct", "gap_points", "status", "light"}`; `status` is one of
+/// `done`, `ahead`, `on_schedule`, `behind`, `overdue`, `no_data`; `light` one of `green`,
+/// `blue`, `yellow`, `red`, or null without data. The rule is documented in the Rust docs of
+/// `govreport::tracking::evaluation`.
+///
+/// `config_json`: NULL (the defaults) or a JSON object with any of `"as_of"` (ISO date),
+/// `"ahead_margin"` (5), `"yellow_margin"` (10), `"red_margin"` (30), `"approx_tolerance"`
+/// (0.05) (numbers ≥ 0), `"blue_days"` (30), `"report_id"` (default: every report).
+///
+/// Errors: a malformed or out-of-range period (`"2024-13"`), unknown keys, wrong types, bad
+/// thresholds, malformed JSON → `GOVREPORT_INVALID_ARGUMENT`; an unknown `"report_id"` →
+/// `GOVREPORT_NOT_FOUND`. Read-only: works on a read-only database.
+///
+/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+/// failure `*out` is NULL. Thread rules: as for every call on a handle.
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `period` and `config_json` NULL or NUL-terminated
+/// strings; `out` NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_evaluate_targets_json(
+    db: *const govreport_db,
+    period: *const c_char,
+    config_json: *const c_char,
+    out: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        string_call(db, out, |db| {
+            let period = str_arg(period, "period")?;
+            let config = evaluation_config(db, opt_str_arg(config_json, "config_json")?)?;
+            json(&db.evaluate_targets(period, &config)?)
+        })
+    }
+}
+
+/// The project investment summary at the end of `period` as a JSON object: `{"period",
+/// "schedule_pct", "projects": [{"register_id", "project_id", "name", "annual_plan_base",
+/// "invested_to_date_base", "completion_pct", "gap_points", "planned_start", "actual_start",
+/// "status", "physical_progress", "latest_period"}], "reporting", "invested_base",
+/// "annual_plan_base", "plan_completion_pct", "planned_starts", "actual_starts",
+/// "start_rate_pct", "district"}` (`district`: the report's 年度完成投资 and the district
+/// against it, or null; amounts `…_base` in 元).
+///
+/// `period` and `config_json` as for `govreport_evaluate_targets_json()` (`"report_id"`
+/// selects the report whose register and totals are used; default the first).
+///
+/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+/// failure `*out` is NULL. Thread rules: as for every call on a handle.
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `period` and `config_json` NULL or NUL-terminated
+/// strings; `out` NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_evaluate_projects_json(
+    db: *const govreport_db,
+    period: *const c_char,
+    config_json: *const c_char,
+    out: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        string_call(db, out, |db| {
+            let period = str_arg(period, "period")?;
+            let config = evaluation_config(db, opt_str_arg(config_json, "config_json")?)?;
+            json(&db.evaluate_projects(period, &config)?)
+        })
+    }
+}

@@ -1,0 +1,825 @@
+/* Exercises the search, tracking and register functions of include/govreport.h from C: real
+ * calls on an on-disk database created for the test, and the bad input each function must
+ * survive (NULL, invalid UTF-8, malformed JSON, unknown keys and ids, out-of-range periods,
+ * read-only databases). The register files are written here and labelled SYNTHETIC.
+ * Built and run by tests/c_abi.rs (against libgovreport.so and libgovreport.a, under
+ * valgrind when present). Prints "tracking: N checks, 0 failures" and exits 0 on success. */
+#define _POSIX_C_SOURCE 200809L
+#include "govreport.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int checks = 0;
+static int failures = 0;
+static pthread_mutex_t check_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void check_(int ok, const char *what, const char *file, int line) {
+    pthread_mutex_lock(&check_lock);
+    checks++;
+    if (!ok) {
+        failures++;
+        fprintf(stderr, "FAIL %s:%d: %s (last error: %s)\n", file, line, what,
+                govreport_last_error_message());
+    }
+    pthread_mutex_unlock(&check_lock);
+}
+#define CHECK(cond) check_((cond) ? 1 : 0, #cond, __FILE__, __LINE__)
+#define CHECK_RC(expr, want)                                                                   \
+    do {                                                                                       \
+        int32_t rc_ = (expr);                                                                  \
+        if (rc_ != (want))                                                                     \
+            fprintf(stderr, "  %s returned %d (%s), want %d: %s\n", #expr, rc_,                \
+                    govreport_errstr(rc_), (want), govreport_last_error_message());            \
+        CHECK(rc_ == (want));                                                                  \
+    } while (0)
+
+static int contains(const char *s, const char *needle) {
+    return s != NULL && strstr(s, needle) != NULL;
+}
+
+static int count_str(const char *s, const char *needle) {
+    int n = 0;
+    size_t len = strlen(needle);
+    if (s == NULL)
+        return 0;
+    while ((s = strstr(s, needle)) != NULL) {
+        n++;
+        s += len;
+    }
+    return n;
+}
+
+/* The integer after the first `"key":` in a JSON text, or -1. */
+static long long json_int(const char *s, const char *key) {
+    char pattern[64];
+    const char *p;
+    snprintf(pattern, sizeof pattern, "\"%s\":", key);
+    p = s ? strstr(s, pattern) : NULL;
+    return p ? strtoll(p + strlen(pattern), NULL, 10) : -1;
+}
+
+/* One integer from a one-row scripted query `SELECT … AS n`, or -1. */
+static long long query_n(govreport_db *db, const char *sql) {
+    char *s = NULL;
+    long long n = -1;
+    if (govreport_query_json(db, sql, NULL, &s) == GOVREPORT_OK)
+        n = json_int(s, "n");
+    govreport_string_free(s);
+    return n;
+}
+
+static int write_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return 0;
+    fputs(text, f);
+    fclose(f);
+    return 1;
+}
+
+/* ---- search -------------------------------------------------------------------------------- */
+
+static void test_search(govreport_db *db) {
+    char *s = (char *)&s;
+    static const char *queries[] = {"储能", "储", "二里头", "老旧小区", "G310", "5G", "PM2.5",
+                                    "储能 氢能", "\"", "*", "NEAR(", "OR"};
+    size_t i;
+
+    CHECK_RC(govreport_search_json(db, "储能", NULL, &s), GOVREPORT_OK);
+    CHECK(s != NULL && s[0] == '[');
+    CHECK(contains(s, "\"kind\":\"paragraph\"") && contains(s, "【储能】"));
+    CHECK(contains(s, "\"section_path\":") && contains(s, "\"score\":"));
+    govreport_string_free(s);
+    for (i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        s = NULL;
+        CHECK_RC(govreport_search_json(db, queries[i], NULL, &s), GOVREPORT_OK);
+        CHECK(s != NULL && s[0] == '[');
+        govreport_string_free(s);
+    }
+    CHECK_RC(govreport_search_json(db, "储能",
+                                   "{\"kinds\": [\"project\"], \"limit\": 3, \"mark_start\": "
+                                   "\"<b>\", \"mark_end\": \"</b>\", \"order\": \"rank\"}",
+                                   &s),
+             GOVREPORT_OK);
+    CHECK(count_str(s, "\"kind\":") >= 1 && count_str(s, "\"kind\":") <= 3);
+    CHECK(count_str(s, "\"kind\":\"project\"") == count_str(s, "\"kind\":"));
+    CHECK(contains(s, "<b>储能</b>") && !contains(s, "【"));
+    govreport_string_free(s);
+    CHECK_RC(govreport_search_json(db, "储能", "{\"order\": \"index\", \"limit\": 2, \"offset\": 1}", &s), GOVREPORT_OK);
+    CHECK(count_str(s, "\"kind\":") == 2 && contains(s, "\"score\":0"));
+    govreport_string_free(s);
+    CHECK_RC(govreport_search_json(db, "储能", "{\"kinds\": []}", &s), GOVREPORT_OK);
+    CHECK(s && strcmp(s, "[]") == 0);
+    govreport_string_free(s);
+    CHECK_RC(govreport_search_json(db, "储能", "null", &s), GOVREPORT_OK);
+    govreport_string_free(s);
+    CHECK_RC(govreport_search_json(db, "没有这个词组合XYZ", NULL, &s), GOVREPORT_OK);
+    CHECK(s && strcmp(s, "[]") == 0);
+    govreport_string_free(s);
+
+    /* Bad input. */
+    s = (char *)&s;
+    CHECK_RC(govreport_search_json(db, "", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(s == NULL);
+    CHECK(contains(govreport_errmsg(db), "empty search query"));
+    CHECK_RC(govreport_search_json(db, "  \t ", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_search_json(db, "\xff\xfe", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "UTF-8"));
+    CHECK_RC(govreport_search_json(db, NULL, NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "query is NULL"));
+    CHECK_RC(govreport_search_json(db, "储能", NULL, NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_search_json(NULL, "储能", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_search_json(db, "储能", "{", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "not valid JSON"));
+    CHECK_RC(govreport_search_json(db, "储能", "[1]", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_search_json(db, "储能", "{\"colour\": 1}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"colour\""));
+    CHECK_RC(govreport_search_json(db, "储能", "{\"kinds\": [\"planet\"]}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "planet"));
+    CHECK_RC(govreport_search_json(db, "储能", "{\"kinds\": \"project\"}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_search_json(db, "储能", "{\"limit\": -1}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"limit\""));
+    CHECK_RC(govreport_search_json(db, "储能", "{\"offset\": 1.5}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_search_json(db, "储能", "{\"order\": \"random\"}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"order\""));
+    CHECK_RC(govreport_search_json(db, "储能", "{\"mark_start\": \"\xff\"}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(s == NULL);
+}
+
+/* ---- tracking ------------------------------------------------------------------------------ */
+
+static int64_t history_count(govreport_db *db, const char *kind, int64_t id) {
+    char *s = NULL;
+    int64_t n = -1;
+    if (govreport_progress_history_json(db, kind, id, &s) == GOVREPORT_OK)
+        n = count_str(s, "\"subject_kind\":");
+    govreport_string_free(s);
+    return n;
+}
+
+static void test_units_and_tasks(govreport_db *db, int64_t *task_out) {
+    int64_t unit = -1, sub = -1, other = -1, task = -1, id = -1;
+    char *s = (char *)&s;
+    char json[1024];
+
+    CHECK_RC(govreport_unit_add(db, "{\"name\": \"区人社局\"}", &unit), GOVREPORT_OK);
+    CHECK(unit > 0);
+    snprintf(json, sizeof json, "{\"name\": \"区就业服务中心\", \"parent_id\": %lld}", (long long)unit);
+    CHECK_RC(govreport_unit_add(db, json, &sub), GOVREPORT_OK);
+    CHECK(sub > 0 && sub != unit);
+    CHECK_RC(govreport_unit_add(db, "{\"name\": \"区财政局\", \"parent_id\": null}", &other), GOVREPORT_OK);
+
+    /* Unit errors: each names the key, writes nothing and leaves *out_id at 0. */
+    id = 77;
+    CHECK_RC(govreport_unit_add(db, "{\"name\": \"区人社局\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(id == 0 && contains(govreport_errmsg(db), "already exists"));
+    CHECK_RC(govreport_unit_add(db, "{\"name\": \"新单位\", \"parent_id\": 999999}", &id), GOVREPORT_NOT_FOUND);
+    CHECK(contains(govreport_errmsg(db), "999999"));
+    CHECK_RC(govreport_unit_add(db, "{\"name\": \"新单位\", \"colour\": 1}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"colour\""));
+    CHECK_RC(govreport_unit_add(db, "{\"name\": 5}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"name\" must be a string"));
+    CHECK_RC(govreport_unit_add(db, "{}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"name\" is required"));
+    CHECK_RC(govreport_unit_add(db, "{\"name\": \"  \"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_unit_add(db, "{\"name\": \"新单位\", \"parent_id\": \"1\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"parent_id\""));
+    CHECK_RC(govreport_unit_add(db, "{\"name\": ", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_unit_add(db, "[1]", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_unit_add(db, "null", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_unit_add(db, "{\"name\": \"\xff\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "UTF-8"));
+    CHECK_RC(govreport_unit_add(db, NULL, &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_unit_add(db, "{\"name\": \"新单位\"}", NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_unit_add(NULL, "{\"name\": \"新单位\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(query_n(db, "SELECT count(*) AS n FROM unit WHERE name = '新单位'") == 0);
+
+    /* A task with supporting units and milestones. */
+    snprintf(json, sizeof json,
+             "{\"title\": \"城镇新增就业7400人以上\", \"target_id\": 10, \"lead_unit_id\": %lld, "
+             "\"support_unit_ids\": [%lld, %lld], \"responsible_person\": \"张三\", "
+             "\"deadline\": \"2024-12-31\", \"notes\": \"按月报送\", \"milestones\": ["
+             "{\"due_date\": \"2024-06-30\", \"description\": \"完成全年任务过半\"}, "
+             "{\"due_date\": \"2024-09-30\", \"description\": \"完成75%%\"}]}",
+             (long long)unit, (long long)sub, (long long)other);
+    CHECK_RC(govreport_task_add(db, json, &task), GOVREPORT_OK);
+    CHECK(task > 0);
+    *task_out = task;
+    CHECK_RC(govreport_task_json(db, task, &s), GOVREPORT_OK);
+    CHECK(contains(s, "\"title\":\"城镇新增就业7400人以上\"") && contains(s, "\"unit\":\"人\""));
+    CHECK(contains(s, "\"lead_unit\":{") && contains(s, "区人社局"));
+    CHECK(contains(s, "区就业服务中心") && contains(s, "区财政局"));
+    CHECK(count_str(s, "\"due_date\":") == 2 && contains(s, "完成全年任务过半"));
+    CHECK(contains(s, "\"deadline\":\"2024-12-31\"") && contains(s, "\"deadline_source\":\"set\""));
+    govreport_string_free(s);
+    snprintf(json, sizeof json, "{\"title\": \"就业见习岗位\", \"parent_id\": %lld, \"planned_value\": 200, \"unit\": \"人\"}", (long long)task);
+    CHECK_RC(govreport_task_add(db, json, &id), GOVREPORT_OK);
+    CHECK(id > task);
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"只有标题的任务\"}", &id), GOVREPORT_OK);
+
+    /* Task errors. */
+    s = (char *)&s;
+    CHECK_RC(govreport_task_json(db, 999999, &s), GOVREPORT_NOT_FOUND);
+    CHECK(s == NULL);
+    CHECK_RC(govreport_task_json(db, task, NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_task_json(NULL, task, &s), GOVREPORT_INVALID_ARGUMENT);
+    id = 77;
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"x\", \"target_id\": 999999}", &id), GOVREPORT_NOT_FOUND);
+    CHECK(id == 0 && contains(govreport_errmsg(db), "target_id"));
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"x\", \"lead_unit_id\": 999999}", &id), GOVREPORT_NOT_FOUND);
+    CHECK(contains(govreport_errmsg(db), "lead_unit_id"));
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"x\", \"parent_id\": 999999}", &id), GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"x\", \"project_id\": 999999}", &id), GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"x\", \"report_id\": 999999}", &id), GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"x\", \"target_id\": 10, \"unit\": \"亿元\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "unit"));
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"x\", \"deadline\": \"2024-13-01\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "deadline"));
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"x\", \"milestones\": [{\"due_date\": \"2024-02-30\", \"description\": \"y\"}]}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "due_date"));
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"x\", \"milestones\": [{\"due\": \"2024-02-01\"}]}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "milestone 1") && contains(govreport_errmsg(db), "\"due\""));
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"x\", \"milestones\": {}}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"x\", \"support_unit_ids\": [\"区财政局\"]}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"support_unit_ids\""));
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"x\", \"support_unit_ids\": [999999]}", &id), GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"x\", \"planned_value\": \"many\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"planned_value\""));
+    CHECK_RC(govreport_task_add(db, "{\"titel\": \"x\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"titel\""));
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"x\"", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"\xc3\x28\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_task_add(db, NULL, &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"x\"}", NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_task_add(NULL, "{\"title\": \"x\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(query_n(db, "SELECT count(*) AS n FROM task WHERE title = 'x'") == 0);
+
+    /* Decomposing a target. */
+    CHECK_RC(govreport_target_decompose(db, 10,
+                                        "[{\"title\": \"城关镇\", \"planned_value\": 3000, \"lead_unit\": \"城关镇政府\", "
+                                        "\"responsible_person\": \"李四\", \"deadline\": \"2024-11-30\"}, "
+                                        "{\"title\": \"首阳山街道\", \"planned_value\": 2000}]",
+                                        &s),
+             GOVREPORT_OK);
+    CHECK(json_int(s, "parent_id") == task); /* the existing top-level task of target 10 */
+    CHECK(contains(s, "\"task_ids\":[") && count_str(s, ",") == 2);
+    govreport_string_free(s);
+    CHECK(query_n(db, "SELECT count(*) AS n FROM unit WHERE name = '城关镇政府'") == 1);
+    s = (char *)&s;
+    CHECK_RC(govreport_target_decompose(db, 999999, "[]", &s), GOVREPORT_NOT_FOUND);
+    CHECK(s == NULL);
+    CHECK_RC(govreport_target_decompose(db, 11, "[{\"title\": \"a\", \"planned_value\": 5}]", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "cap"));
+    CHECK_RC(govreport_target_decompose(db, 10, "[{\"title\": \"a\"}, {\"name\": \"b\"}]", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "sub-item 2") && contains(govreport_errmsg(db), "\"name\""));
+    CHECK_RC(govreport_target_decompose(db, 10, "[{\"title\": \"a\", \"deadline\": \"2024-13-01\"}]", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "sub-item 1"));
+    CHECK_RC(govreport_target_decompose(db, 10, "{\"title\": \"a\"}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "must be a JSON array"));
+    CHECK_RC(govreport_target_decompose(db, 10, "[", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_target_decompose(db, 10, "[{\"title\": \"\xff\"}]", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_target_decompose(db, 10, NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_target_decompose(db, 10, "[]", NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_target_decompose(NULL, 10, "[]", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(query_n(db, "SELECT count(*) AS n FROM task WHERE title IN ('a', 'b')") == 0);
+}
+
+static void test_progress(govreport_db *db, int64_t task) {
+    int64_t first = -1, fix = -1, id = -1, n = -1;
+    char *s = (char *)&s;
+    char json[1024];
+
+    CHECK_RC(govreport_progress_append(db,
+                                       "{\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"2024-06\", "
+                                       "\"value\": 4200, \"unit\": \"人\", \"cumulative\": true, "
+                                       "\"progress_text\": \"1-6月城镇新增就业4200人\", \"problems\": \"无\", "
+                                       "\"next_steps\": \"继续推进\", \"reported_by\": \"区人社局\", "
+                                       "\"reported_at\": \"2024-07-05\"}",
+                                       &first),
+             GOVREPORT_OK);
+    CHECK(first > 0);
+    /* A correction supersedes it; both stay visible. */
+    snprintf(json, sizeof json,
+             "{\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"2024-06\", "
+             "\"value\": 4300, \"unit\": \"人\", \"cumulative\": true, \"supersedes_id\": %lld}",
+             (long long)first);
+    CHECK_RC(govreport_progress_append(db, json, &fix), GOVREPORT_OK);
+    CHECK(fix > first);
+    id = 77;
+    CHECK_RC(govreport_progress_append(db, json, &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(id == 0 && contains(govreport_errmsg(db), "already superseded"));
+    /* Another unit with the same base: 35000 万元 for a target in 亿元. */
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"subject_id\": 305, \"period\": \"2024-Q2\", \"value\": 35000, \"unit\": \"万元\", \"cumulative\": true}", &id), GOVREPORT_OK);
+    CHECK_RC(govreport_progress_history_json(db, "target", 305, &s), GOVREPORT_OK);
+    CHECK(contains(s, "\"value\":3.5,\"unit\":\"亿元\""));
+    govreport_string_free(s);
+    /* A task, and a project the report names. */
+    snprintf(json, sizeof json, "{\"subject_kind\": \"task\", \"subject_id\": %lld, \"period\": \"2024-Q2\", \"value\": 1000, \"unit\": \"人\", \"cumulative\": true}", (long long)task);
+    CHECK_RC(govreport_progress_append(db, json, &id), GOVREPORT_OK);
+    CHECK_RC(govreport_progress_append(db,
+                                       "{\"subject_kind\": \"project\", \"subject_id\": 1, \"period\": \"2024-06\", "
+                                       "\"cumulative\": true, \"project\": {\"invested_period\": 800, "
+                                       "\"invested_to_date\": 5000, \"invest_unit\": \"万元\", \"status\": "
+                                       "\"under_construction\", \"physical_progress\": \"主体结构完工\", "
+                                       "\"planned_start\": \"2024-03-01\", \"actual_start\": \"2024-03-15\"}}",
+                                       &id),
+             GOVREPORT_OK);
+    CHECK_RC(govreport_progress_history_json(db, "project", 1, &s), GOVREPORT_OK);
+    CHECK(contains(s, "\"invested_to_date_base\":50000000") && contains(s, "\"status\":\"under_construction\""));
+    govreport_string_free(s);
+
+    /* Bad records: each names the key and writes nothing. */
+    n = history_count(db, "target", 10);
+    CHECK(n == 2);
+    id = 77;
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"2024-13\", \"value\": 1, \"unit\": \"人\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(id == 0 && contains(govreport_errmsg(db), "period") && contains(govreport_errmsg(db), "2024-13"));
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"2024-Q5\", \"value\": 1, \"unit\": \"人\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"2023-06\", \"value\": 1, \"unit\": \"人\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "plan year"));
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"June\", \"value\": 1, \"unit\": \"人\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"2024-06\", \"value\": 1, \"unit\": \"亿元\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "unit") && contains(govreport_errmsg(db), "亿元"));
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"2024-06\", \"value\": 1}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "unit"));
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"2024-06\", \"value\": \"4200\", \"unit\": \"人\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"value\" must be a number"));
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"2024-06\", \"cumulative\": \"yes\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"cumulative\""));
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"2024-06\", \"colour\": \"red\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"colour\""));
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"period\": \"2024-06\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"subject_id\" is required"));
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"planet\", \"subject_id\": 10, \"period\": \"2024-06\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"subject_kind\""));
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"subject_id\": 999999, \"period\": \"2024-06\"}", &id), GOVREPORT_NOT_FOUND);
+    CHECK(contains(govreport_errmsg(db), "999999"));
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"task\", \"subject_id\": 999999, \"period\": \"2024-06\"}", &id), GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"2024-06\", \"supersedes_id\": 999999}", &id), GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"2024-06\", \"reported_at\": \"2024-05-01\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "reported_at"));
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"2024-06\", \"project\": {\"status\": \"completed\"}}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"project\", \"subject_id\": 1, \"period\": \"2024-06\", \"project\": {\"status\": \"flying\"}}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"status\""));
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"project\", \"subject_id\": 1, \"period\": \"2024-06\", \"project\": {\"invested\": 5}}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"invested\""));
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"project\", \"subject_id\": 1, \"period\": \"2024-06\", \"project\": {\"invested_to_date\": 5, \"invest_unit\": \"人\"}}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "invest_unit"));
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"project\", \"subject_id\": 1, \"period\": \"2024-06\", \"project\": 5}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"subject_id\": 10,", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "not valid JSON"));
+    CHECK_RC(govreport_progress_append(db, "null", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"2024-06\", \"problems\": \"\xe4\xb8\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "UTF-8"));
+    CHECK_RC(govreport_progress_append(db, NULL, &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_progress_append(db, "{}", NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_progress_append(NULL, "{}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(history_count(db, "target", 10) == n);
+
+    /* Batches: all or nothing. */
+    CHECK_RC(govreport_progress_append_batch(db,
+                                             "[{\"subject_kind\": \"target\", \"subject_id\": 7, \"period\": \"2024-03\", \"value\": 1500, \"unit\": \"户\", \"cumulative\": true},"
+                                             " {\"subject_kind\": \"target\", \"subject_id\": 8, \"period\": \"2024-03\", \"value\": 9, \"unit\": \"家\"},"
+                                             " {\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"2024-03\", \"value\": 2000, \"unit\": \"人\", \"cumulative\": true}]",
+                                             &n),
+             GOVREPORT_OK);
+    CHECK(n == 3);
+    CHECK(history_count(db, "target", 10) == 3);
+    n = 77;
+    CHECK_RC(govreport_progress_append_batch(db,
+                                             "[{\"subject_kind\": \"target\", \"subject_id\": 7, \"period\": \"2024-04\", \"value\": 1, \"unit\": \"户\"},"
+                                             " {\"subject_kind\": \"target\", \"subject_id\": 7, \"period\": \"2024-13\", \"value\": 1, \"unit\": \"户\"}]",
+                                             &n),
+             GOVREPORT_INVALID_ARGUMENT);
+    CHECK(n == 0 && contains(govreport_errmsg(db), "progress record 2") && contains(govreport_errmsg(db), "2024-13"));
+    CHECK_RC(govreport_progress_append_batch(db,
+                                             "[{\"subject_kind\": \"target\", \"subject_id\": 7, \"period\": \"2024-04\", \"value\": 1, \"unit\": \"户\"},"
+                                             " {\"subject_kind\": \"target\", \"subject_id\": 999999, \"period\": \"2024-04\"}]",
+                                             &n),
+             GOVREPORT_NOT_FOUND);
+    CHECK(contains(govreport_errmsg(db), "progress record 2"));
+    CHECK_RC(govreport_progress_append_batch(db, "[{\"subject_kind\": \"target\", \"subject_id\": 7, \"period\": \"2024-04\"}, {\"oops\": 1}]", &n), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "progress record 2") && contains(govreport_errmsg(db), "\"oops\""));
+    CHECK(history_count(db, "target", 7) == 1);
+    CHECK_RC(govreport_progress_append_batch(db, "[]", &n), GOVREPORT_OK);
+    CHECK(n == 0);
+    CHECK_RC(govreport_progress_append_batch(db, "{}", &n), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "must be a JSON array"));
+    CHECK_RC(govreport_progress_append_batch(db, "[1]", &n), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_progress_append_batch(db, "[", &n), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_progress_append_batch(db, "[\"\xff\"]", &n), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_progress_append_batch(db, NULL, &n), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_progress_append_batch(db, "[]", NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_progress_append_batch(NULL, "[]", &n), GOVREPORT_INVALID_ARGUMENT);
+
+    /* History. */
+    CHECK_RC(govreport_progress_history_json(db, "target", 10, &s), GOVREPORT_OK);
+    CHECK(count_str(s, "\"subject_kind\":\"target\"") == 3);
+    {
+        char want[64];
+        snprintf(want, sizeof want, "\"superseded_by\":%lld", (long long)fix);
+        CHECK(contains(s, want));
+        snprintf(want, sizeof want, "\"supersedes_id\":%lld", (long long)first);
+        CHECK(contains(s, want));
+    }
+    CHECK(contains(s, "\"period\":\"2024-03\"") && contains(s, "1-6月城镇新增就业4200人"));
+    govreport_string_free(s);
+    CHECK_RC(govreport_progress_history_json(db, "target", 1, &s), GOVREPORT_OK);
+    CHECK(s && strcmp(s, "[]") == 0);
+    govreport_string_free(s);
+    s = (char *)&s;
+    CHECK_RC(govreport_progress_history_json(db, "target", 999999, &s), GOVREPORT_NOT_FOUND);
+    CHECK(s == NULL && contains(govreport_errmsg(db), "target 999999"));
+    CHECK_RC(govreport_progress_history_json(db, "register_project", 999999, &s), GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_progress_history_json(db, "planet", 10, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_progress_history_json(db, "\xff", 10, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_progress_history_json(db, NULL, 10, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_progress_history_json(db, "target", 10, NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_progress_history_json(NULL, "target", 10, &s), GOVREPORT_INVALID_ARGUMENT);
+}
+
+static void test_evaluation(govreport_db *db) {
+    char *s = (char *)&s;
+    const char *p;
+
+    CHECK_RC(govreport_evaluate_targets_json(db, "2024-06", NULL, &s), GOVREPORT_OK);
+    CHECK(s != NULL && s[0] == '[');
+    /* Target 10: 4,300 of 7,400 people by June (58.1% against 50%) is ahead, green. */
+    p = strstr(s ? s : "", "{\"target_id\":10,");
+    CHECK(p != NULL);
+    if (p) {
+        const char *end = strchr(p, '}');
+        CHECK(end != NULL && strstr(p, "\"value\":4300") != NULL && strstr(p, "\"value\":4300") < end);
+        CHECK(strstr(p, "\"status\":\"ahead\"") < end && strstr(p, "\"light\":\"green\"") < end);
+        CHECK(strstr(p, "\"schedule_pct\":50") < end);
+    }
+    CHECK(contains(s, "\"status\":\"no_data\",\"light\":null"));
+    govreport_string_free(s);
+    CHECK_RC(govreport_evaluate_targets_json(db, "2024-Q4",
+                                             "{\"as_of\": \"2025-01-10\", \"ahead_margin\": 2, \"yellow_margin\": 5, "
+                                             "\"red_margin\": 20, \"blue_days\": 15, \"approx_tolerance\": 0.1, \"report_id\": 1}",
+                                             &s),
+             GOVREPORT_OK);
+    CHECK(contains(s, "\"status\":\"overdue\"") && contains(s, "\"light\":\"red\""));
+    govreport_string_free(s);
+
+    /* Bad periods and configs. */
+    s = (char *)&s;
+    CHECK_RC(govreport_evaluate_targets_json(db, "2024-13", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(s == NULL && contains(govreport_errmsg(db), "period") && contains(govreport_errmsg(db), "2024-13"));
+    CHECK_RC(govreport_evaluate_targets_json(db, "2024-00", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_targets_json(db, "1900-06", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_targets_json(db, "", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_targets_json(db, "2024-06", "{\"red\": 20}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"red\""));
+    CHECK_RC(govreport_evaluate_targets_json(db, "2024-06", "{\"red_margin\": -1}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "red_margin"));
+    CHECK_RC(govreport_evaluate_targets_json(db, "2024-06", "{\"red_margin\": 5, \"yellow_margin\": 10}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_targets_json(db, "2024-06", "{\"blue_days\": 1.5}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"blue_days\""));
+    CHECK_RC(govreport_evaluate_targets_json(db, "2024-06", "{\"as_of\": \"2024-02-30\"}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "as_of"));
+    CHECK_RC(govreport_evaluate_targets_json(db, "2024-06", "{\"report_id\": 999}", &s), GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_evaluate_targets_json(db, "2024-06", "{", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_targets_json(db, "2024-06", "[]", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_targets_json(db, "2024-\xff", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_targets_json(db, NULL, NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_targets_json(db, "2024-06", NULL, NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_targets_json(NULL, "2024-06", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+
+    CHECK_RC(govreport_evaluate_projects_json(db, "2024-06", NULL, &s), GOVREPORT_OK);
+    CHECK(contains(s, "\"period\":\"2024-06\"") && contains(s, "\"schedule_pct\":50"));
+    CHECK(contains(s, "\"projects\":[") && contains(s, "\"start_rate_pct\":"));
+    CHECK(contains(s, "\"invested_to_date_base\":50000000"));
+    govreport_string_free(s);
+    CHECK_RC(govreport_evaluate_projects_json(db, "2024-Q2", "{\"as_of\": \"2024-06-15\"}", &s), GOVREPORT_OK);
+    govreport_string_free(s);
+    s = (char *)&s;
+    CHECK_RC(govreport_evaluate_projects_json(db, "2024-13", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(s == NULL && contains(govreport_errmsg(db), "2024-13"));
+    CHECK_RC(govreport_evaluate_projects_json(db, "2024-06", "{\"colour\": 1}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_projects_json(db, "2024-06", "{\"report_id\": 999}", &s), GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_evaluate_projects_json(db, "2024-06", "{\"as_of\": \"\xff\"}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_projects_json(db, NULL, NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_projects_json(db, "2024-06", NULL, NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_projects_json(NULL, "2024-06", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+}
+
+/* Two threads append batches through one handle at the same time: no record is lost. */
+struct appender {
+    govreport_db *db;
+    int id;
+    int ok;
+};
+
+static void *appender_main(void *arg) {
+    struct appender *a = (struct appender *)arg;
+    int i;
+    a->ok = 1;
+    for (i = 0; i < 10; i++) {
+        char json[512];
+        int64_t n = 0, id = 0;
+        snprintf(json, sizeof json,
+                 "[{\"subject_kind\": \"target\", \"subject_id\": 8, \"period\": \"2024-%02d\", \"value\": 1, \"unit\": \"家\", \"reported_by\": \"thread %d\"},"
+                 " {\"subject_kind\": \"target\", \"subject_id\": 8, \"period\": \"2024-%02d\", \"value\": 1, \"unit\": \"家\", \"reported_by\": \"thread %d\"}]",
+                 1 + i % 12, a->id, 1 + i % 12, a->id);
+        if (govreport_progress_append_batch(a->db, json, &n) != GOVREPORT_OK || n != 2)
+            a->ok = 0;
+        snprintf(json, sizeof json,
+                 "{\"subject_kind\": \"target\", \"subject_id\": 8, \"period\": \"2024-Q%d\", \"value\": 1, \"unit\": \"家\"}",
+                 1 + i % 4);
+        if (govreport_progress_append(a->db, json, &id) != GOVREPORT_OK || id <= 0)
+            a->ok = 0;
+    }
+    return NULL;
+}
+
+static void test_threads(govreport_db *db) {
+    enum { N = 3 };
+    pthread_t t[N];
+    struct appender a[N];
+    int64_t before = history_count(db, "target", 8);
+    int i;
+    for (i = 0; i < N; i++) {
+        a[i].db = db;
+        a[i].id = i;
+        a[i].ok = 0;
+        CHECK(pthread_create(&t[i], NULL, appender_main, &a[i]) == 0);
+    }
+    for (i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        CHECK(a[i].ok == 1);
+    }
+    CHECK(history_count(db, "target", 8) == before + N * 30);
+}
+
+/* ---- registers ----------------------------------------------------------------------------- */
+
+static const char *PROJECTS_CSV =
+    "SYNTHETIC 合成测试数据（非真实项目）\n"
+    "项目代码,项目名称,项目类别,总投资（万元）,年度计划投资（万元）,业主单位,包保领导,计划开工时间\n"
+    "SYN-001,合成测试项目甲,新开工,52000,20000,合成测试公司,王五,2024-03-01\n"
+    "SYN-002,合成测试项目乙,续建,10000,3000,合成测试公司,赵六,2023-05-01\n"
+    "SYN-003,合成测试项目丙,竣工,8000,8000,,,\n";
+
+/* Row 4: bad category; row 5: not a number; rows 3 and 6: the same code; row 7 is good. */
+static const char *PROJECTS_BAD_CSV =
+    "SYNTHETIC 合成测试数据（非真实项目）\n"
+    "项目代码,项目名称,项目类别,总投资（万元）,年度计划投资（万元）\n"
+    "SYN-101,合成坏行测试甲,新开工,100,50\n"
+    "SYN-102,合成坏行测试乙,未知类别,100,50\n"
+    "SYN-103,合成坏行测试丙,续建,abc,50\n"
+    "SYN-101,合成坏行测试丁,续建,100,50\n"
+    "SYN-104,合成坏行测试戊,续建,100,50\n";
+
+static const char *VILLAGES_CSV =
+    "SYNTHETIC 合成村庄台账（非真实数据）\n"
+    "统计用区划代码,名称,乡镇,城乡分类代码,年份,集体经济收入（万元）,五星支部星级,乡里中心\n"
+    "410307101000,岳滩镇,,,,,,\n"
+    "410307101201,岳滩村,,220,2023,40,4,是\n"
+    "410307101201,岳滩村,,220,2024,60,五星,是\n"
+    "410307101202,王庄村,,220,2023,12,3,否\n"
+    "410307101202,王庄村,,220,2024,16,四星,是\n"
+    "410307104201,缑氏村,缑氏镇,220,2024,14,3,是\n";
+
+static const char *VILLAGES_BAD_CSV =
+    "SYNTHETIC 合成村庄台账（非真实数据）\n"
+    "统计用区划代码,名称,年份,集体经济收入（万元）,五星支部星级\n"
+    "4103071012,短代码村,2024,10,3\n"
+    "410307101205,星级过高村,2024,10,6\n";
+
+static void test_registers(govreport_db *db, const char *tmpdir) {
+    char path[512], bad[512], out_path[512];
+    char *r = (char *)&r;
+    char *s = NULL;
+    long long rows = -1;
+
+    snprintf(path, sizeof path, "%s/projects.csv", tmpdir);
+    snprintf(bad, sizeof bad, "%s/projects_bad.csv", tmpdir);
+    CHECK(write_file(path, PROJECTS_CSV) && write_file(bad, PROJECTS_BAD_CSV));
+
+    rows = query_n(db, "SELECT count(*) AS n FROM register_project");
+    CHECK_RC(govreport_register_import_projects(db, path, NULL, &r), GOVREPORT_OK);
+    CHECK(json_int(r, "inserted") == 3 && json_int(r, "updated") == 0 && json_int(r, "header_row") == 2);
+    CHECK(contains(r, "\"source\":\"projects.csv\""));
+    govreport_string_free(r);
+    CHECK(query_n(db, "SELECT count(*) AS n FROM register_project") == rows + 3);
+    CHECK_RC(govreport_register_import_projects(db, path, "{\"report_id\": 1, \"skip_bad_rows\": false}", &r), GOVREPORT_OK);
+    CHECK(json_int(r, "inserted") == 0 && json_int(r, "updated") == 3);
+    govreport_string_free(r);
+
+    /* Bad rows: nothing imported, every problem as JSON. */
+    r = (char *)&r;
+    CHECK_RC(govreport_register_import_projects(db, bad, NULL, &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(r != NULL && contains(r, "\"source\":\"projects_bad.csv\"") && contains(r, "\"problems\":["));
+    CHECK(contains(r, "\"row\":4,\"column\":\"项目类别\",\"value\":\"未知类别\",\"kind\":\"bad_category\""));
+    CHECK(contains(r, "\"row\":5,\"column\":\"总投资（万元）\"") && contains(r, "\"kind\":\"not_a_number\""));
+    CHECK(contains(r, "\"kind\":\"duplicate_code\"") && contains(r, "\"row\":6,"));
+    CHECK(contains(r, "\"reason\":"));
+    govreport_string_free(r);
+    CHECK(contains(govreport_errmsg(db), "nothing imported") && contains(govreport_errmsg(db), "problem"));
+    CHECK(query_n(db, "SELECT count(*) AS n FROM register_project") == rows + 3);
+    /* Skipping the bad rows imports the good one. */
+    CHECK_RC(govreport_register_import_projects(db, bad, "{\"skip_bad_rows\": true}", &r), GOVREPORT_OK);
+    CHECK(json_int(r, "inserted") >= 1 && contains(r, "\"skipped\":[{") && contains(r, "\"row\":4,"));
+    govreport_string_free(r);
+
+    /* Other failures leave *report_json NULL. */
+    r = (char *)&r;
+    CHECK_RC(govreport_register_import_projects(db, path, "{\"year\": 2024}", &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(r == NULL && contains(govreport_errmsg(db), "\"year\""));
+    CHECK_RC(govreport_register_import_projects(db, path, "{\"skip_bad_rows\": 1}", &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_register_import_projects(db, path, "{\"report_id\": 999}", &r), GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_register_import_projects(db, path, "{", &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_register_import_projects(db, path, "\"x\"", &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(r == NULL);
+    snprintf(out_path, sizeof out_path, "%s/nope.csv", tmpdir);
+    CHECK_RC(govreport_register_import_projects(db, out_path, NULL, &r), GOVREPORT_IO);
+    CHECK(r == NULL);
+    snprintf(out_path, sizeof out_path, "%s/register.doc", tmpdir);
+    CHECK_RC(govreport_register_import_projects(db, out_path, NULL, &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "unknown register file type"));
+    CHECK_RC(govreport_register_import_projects(db, "\xff.csv", NULL, &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_register_import_projects(db, NULL, NULL, &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_register_import_projects(db, path, NULL, NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_register_import_projects(NULL, path, NULL, &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(r == NULL);
+
+    /* Progress on a register project, then the summary shows it. */
+    {
+        long long rp = query_n(db, "SELECT id AS n FROM register_project WHERE office_code = 'SYN-001'");
+        char json[512];
+        int64_t id = 0;
+        CHECK(rp > 0);
+        snprintf(json, sizeof json,
+                 "{\"subject_kind\": \"register_project\", \"subject_id\": %lld, \"period\": \"2024-06\", "
+                 "\"cumulative\": true, \"project\": {\"invested_to_date\": 1.2, \"invest_unit\": \"亿元\", "
+                 "\"actual_start\": \"2024-03-10\"}}",
+                 rp);
+        CHECK_RC(govreport_progress_append(db, json, &id), GOVREPORT_OK);
+        CHECK_RC(govreport_progress_history_json(db, "register_project", rp, &s), GOVREPORT_OK);
+        CHECK(count_str(s, "\"subject_kind\":\"register_project\"") == 1);
+        govreport_string_free(s);
+        CHECK_RC(govreport_evaluate_projects_json(db, "2024-06", NULL, &s), GOVREPORT_OK);
+        CHECK(contains(s, "合成测试项目甲") && contains(s, "\"completion_pct\":60"));
+        govreport_string_free(s);
+    }
+
+    /* Consistency report. */
+    s = (char *)&s;
+    CHECK_RC(govreport_register_check_json(db, &s), GOVREPORT_OK);
+    CHECK(contains(s, "\"checks\":[") && contains(s, "\"metric\":\"总投资\"") && contains(s, "\"by_category\":"));
+    CHECK(json_int(s, "rows") == query_n(db, "SELECT count(*) AS n FROM register_project"));
+    govreport_string_free(s);
+    CHECK_RC(govreport_register_check_json(db, NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_register_check_json(NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+
+    /* Export, and the export imports back unchanged. */
+    snprintf(out_path, sizeof out_path, "%s/export.csv", tmpdir);
+    CHECK_RC(govreport_register_export_projects(db, out_path, "csv"), GOVREPORT_OK);
+    CHECK(access(out_path, F_OK) == 0);
+    CHECK_RC(govreport_register_import_projects(db, out_path, NULL, &r), GOVREPORT_OK);
+    CHECK(json_int(r, "inserted") == 0 && json_int(r, "updated") > 3);
+    govreport_string_free(r);
+    snprintf(out_path, sizeof out_path, "%s/export.xlsx", tmpdir);
+    {
+        int32_t rc = govreport_register_export_projects(db, out_path, NULL);
+        /* Without the `xlsx` feature: INVALID_ARGUMENT with a message; with it: a workbook. */
+        CHECK(rc == GOVREPORT_OK ||
+              (rc == GOVREPORT_INVALID_ARGUMENT && contains(govreport_errmsg(db), "xlsx")));
+        r = (char *)&r;
+        if (rc == GOVREPORT_OK) {
+            CHECK_RC(govreport_register_import_projects(db, out_path, NULL, &r), GOVREPORT_OK);
+            CHECK(json_int(r, "inserted") == 0 && json_int(r, "updated") > 3);
+        } else {
+            printf("note: built without the xlsx feature; XLSX refused as documented\n");
+            CHECK(write_file(out_path, "not a workbook"));
+            CHECK_RC(govreport_register_import_projects(db, out_path, NULL, &r), GOVREPORT_INVALID_ARGUMENT);
+            CHECK(r == NULL && contains(govreport_errmsg(db), "xlsx"));
+        }
+        govreport_string_free(r);
+    }
+    snprintf(out_path, sizeof out_path, "%s/export-by-name.csv", tmpdir);
+    CHECK_RC(govreport_register_export_projects(db, out_path, NULL), GOVREPORT_OK);
+    CHECK_RC(govreport_register_export_projects(db, out_path, "pdf"), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "pdf"));
+    CHECK_RC(govreport_register_export_projects(db, out_path, "\xff"), GOVREPORT_INVALID_ARGUMENT);
+    snprintf(out_path, sizeof out_path, "%s/export.doc", tmpdir);
+    CHECK_RC(govreport_register_export_projects(db, out_path, NULL), GOVREPORT_INVALID_ARGUMENT);
+    snprintf(out_path, sizeof out_path, "%s/no-such-dir/export.csv", tmpdir);
+    CHECK_RC(govreport_register_export_projects(db, out_path, "csv"), GOVREPORT_IO);
+    CHECK_RC(govreport_register_export_projects(db, NULL, "csv"), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_register_export_projects(NULL, out_path, "csv"), GOVREPORT_INVALID_ARGUMENT);
+
+    /* Villages. */
+    snprintf(path, sizeof path, "%s/villages.csv", tmpdir);
+    snprintf(bad, sizeof bad, "%s/villages_bad.csv", tmpdir);
+    CHECK(write_file(path, VILLAGES_CSV) && write_file(bad, VILLAGES_BAD_CSV));
+    CHECK_RC(govreport_register_import_villages(db, path, NULL, &r), GOVREPORT_OK);
+    CHECK(json_int(r, "years_written") == 5 && contains(r, "\"towns_created\":[[\"410307104000\",\"缑氏镇\"]]"));
+    govreport_string_free(r);
+    CHECK_RC(govreport_register_import_villages(db, path, "{\"year\": 2024, \"skip_bad_rows\": false, \"report_id\": 1}", &r), GOVREPORT_OK);
+    govreport_string_free(r);
+    r = (char *)&r;
+    CHECK_RC(govreport_register_import_villages(db, bad, NULL, &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(r, "\"column\":\"统计用区划代码\"") && contains(r, "\"row\":3,") && contains(r, "\"row\":4,"));
+    govreport_string_free(r);
+    r = (char *)&r;
+    CHECK_RC(govreport_register_import_villages(db, path, "{\"year\": \"2024\"}", &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(r == NULL && contains(govreport_errmsg(db), "\"year\""));
+    CHECK_RC(govreport_register_import_villages(db, path, "{\"year\": 99999999999}", &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_register_import_villages(db, path, "{\"skip\": true}", &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_register_import_villages(db, path, "{\"report_id\": 999}", &r), GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_register_import_villages(db, "\xff.csv", NULL, &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_register_import_villages(db, NULL, NULL, &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_register_import_villages(db, path, NULL, NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_register_import_villages(NULL, path, NULL, &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(r == NULL);
+
+    CHECK_RC(govreport_register_village_rollup_json(db, 2024, &s), GOVREPORT_OK);
+    CHECK(json_int(s, "year") == 2024 && json_int(s, "places") == 3 && contains(s, "\"lines\":["));
+    CHECK(contains(s, "\"key\":\"stars_5\""));
+    govreport_string_free(s);
+    CHECK_RC(govreport_register_village_rollup_json(db, 2023, &s), GOVREPORT_OK);
+    govreport_string_free(s);
+    s = (char *)&s;
+    CHECK_RC(govreport_register_village_rollup_json(db, 99999, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(s == NULL);
+    CHECK_RC(govreport_register_village_rollup_json(db, -1, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_register_village_rollup_json(db, 2024, NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_register_village_rollup_json(NULL, 2024, &s), GOVREPORT_INVALID_ARGUMENT);
+}
+
+/* Every write on a read-only handle is GOVREPORT_READONLY and changes nothing; reads work. */
+static void test_readonly(const char *dbpath, const char *tmpdir) {
+    govreport_db *db = NULL;
+    int64_t id = 77;
+    char *s = NULL;
+    char path[512];
+    long long progress;
+    CHECK_RC(govreport_open(dbpath, GOVREPORT_OPEN_READONLY, &db), GOVREPORT_OK);
+    if (db == NULL)
+        return;
+    progress = query_n(db, "SELECT count(*) AS n FROM progress");
+    CHECK_RC(govreport_unit_add(db, "{\"name\": \"只读单位\"}", &id), GOVREPORT_READONLY);
+    CHECK(id == 0);
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"只读任务\"}", &id), GOVREPORT_READONLY);
+    CHECK_RC(govreport_target_decompose(db, 10, "[{\"title\": \"只读\"}]", &s), GOVREPORT_READONLY);
+    CHECK(s == NULL);
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"2024-07\", \"value\": 1, \"unit\": \"人\"}", &id), GOVREPORT_READONLY);
+    CHECK_RC(govreport_progress_append_batch(db, "[{\"subject_kind\": \"target\", \"subject_id\": 10, \"period\": \"2024-07\", \"value\": 1, \"unit\": \"人\"}]", &id), GOVREPORT_READONLY);
+    snprintf(path, sizeof path, "%s/projects.csv", tmpdir);
+    CHECK_RC(govreport_register_import_projects(db, path, NULL, &s), GOVREPORT_READONLY);
+    CHECK(s == NULL);
+    snprintf(path, sizeof path, "%s/villages.csv", tmpdir);
+    CHECK_RC(govreport_register_import_villages(db, path, NULL, &s), GOVREPORT_READONLY);
+    CHECK(query_n(db, "SELECT count(*) AS n FROM progress") == progress);
+    CHECK_RC(govreport_evaluate_targets_json(db, "2024-06", NULL, &s), GOVREPORT_OK);
+    govreport_string_free(s);
+    CHECK_RC(govreport_search_json(db, "就业", "{\"limit\": 1}", &s), GOVREPORT_OK);
+    CHECK(count_str(s, "\"kind\":") == 1);
+    govreport_string_free(s);
+    govreport_close(db);
+}
+
+int main(int argc, char **argv) {
+    govreport_db *db = NULL;
+    const char *tmpdir = argc > 1 ? argv[1] : "/tmp";
+    char dbpath[512];
+    int64_t task = 0;
+
+    /* Search on the built-in database (in memory). */
+    CHECK_RC(govreport_open_default(&db), GOVREPORT_OK);
+    if (db == NULL)
+        return 1;
+    test_search(db);
+    govreport_close(db);
+
+    /* Writes on a new file. */
+    snprintf(dbpath, sizeof dbpath, "%s/tracking.db", tmpdir);
+    remove(dbpath);
+    CHECK_RC(govreport_open(dbpath, GOVREPORT_OPEN_CREATE, &db), GOVREPORT_OK);
+    if (db == NULL) {
+        fprintf(stderr, "cannot create %s: %s\n", dbpath, govreport_last_error_message());
+        return 1;
+    }
+    test_units_and_tasks(db, &task);
+    test_progress(db, task);
+    test_evaluation(db);
+    test_threads(db);
+    test_registers(db, tmpdir);
+    govreport_close(db);
+
+    /* Reopened: everything was committed; read-only refuses writes. */
+    CHECK_RC(govreport_open(dbpath, GOVREPORT_OPEN_READWRITE, &db), GOVREPORT_OK);
+    CHECK(history_count(db, "target", 10) == 3);
+    govreport_close(db);
+    test_readonly(dbpath, tmpdir);
+
+    printf("tracking: %d checks, %d failures\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}
