@@ -1,10 +1,10 @@
 //! The stable C ABI (`include/govreport.h`, generated from this file by cbindgen).
 //!
-//! Conventions (see "Using from C/C++" in README.md): every symbol starts with `govreport_`,
-//! every constant with `GOVREPORT_`; fallible functions return an `int32_t` result code whose
-//! value never changes; handles are opaque; owned strings come back through `char **out` and are freed
-//! by [`govreport_string_free`] only; every body runs inside `catch_unwind`, so a panic
-//! becomes [`GOVREPORT_INTERNAL`] instead of aborting the host application.
+//! Conventions (see "Using from C/C++" in README.md): every symbol starts with `govreport_`, every
+//! constant with `GOVREPORT_`; fallible functions return an `int32_t` result code whose value never
+//! changes; handles are opaque; owned strings come back through `char **out` and are freed by
+//! [`govreport_string_free`] only; every body runs inside `catch_unwind`, so a panic becomes
+//! [`GOVREPORT_INTERNAL`] instead of aborting the host application.
 //!
 //! This is the only module of the crate with `unsafe` code; every unsafe block says why it
 //! is sound.
