@@ -80,11 +80,18 @@ fn run(args: &[String]) -> Result<(), Error> {
             vec![
                 t.target_id.to_string(),
                 t.metric.clone(),
+                // The comparison as a sign (≈ 左右, ≥ 以上 …); the words are in the export.
                 format!(
                     "{}{}{}",
+                    match t.comparator {
+                        govreport::Comparator::Approximately => "≈",
+                        govreport::Comparator::AtLeast => "≥",
+                        govreport::Comparator::AtMost => "≤",
+                        govreport::Comparator::MoreThan => ">",
+                        govreport::Comparator::Exactly => "",
+                    },
                     common::num(t.target_value),
-                    t.unit,
-                    t.qualifier.as_deref().unwrap_or("")
+                    t.unit
                 ),
                 t.value
                     .map(|v| format!("{}{}", common::num((v * 100.0).round() / 100.0), t.unit))
