@@ -201,20 +201,20 @@ impl SearchKind {
                 section: "d.section_id",
             },
             SearchKind::Place => Source {
-                from: "place d JOIN paragraph g ON g.id = d.paragraph_id",
+                from: "place d",
                 filter: "1",
                 key: "d.id",
                 public_id: "d.id",
                 text: "d.name || ' ' || d.quote",
-                section: "g.section_id",
+                section: "(SELECT g.section_id FROM paragraph g WHERE g.id = d.paragraph_id)",
             },
             SearchKind::Glossary => Source {
-                from: "glossary_term d JOIN paragraph g ON g.id = d.paragraph_id",
+                from: "glossary_term d",
                 filter: "1",
                 key: "d.id",
                 public_id: "d.n",
                 text: "d.term || ' ' || d.definition",
-                section: "g.section_id",
+                section: "(SELECT g.section_id FROM paragraph g WHERE g.id = d.paragraph_id)",
             },
         }
     }
@@ -239,11 +239,15 @@ impl Source {
     }
 
     /// `(public id, text, section path)` of one document by key.
+    ///
+    /// No join, only correlated subqueries: a cached statement that joins on a bound
+    /// parameter is re-prepared by SQLite after rusqlite clears its bindings (~25 µs a hit;
+    /// see BENCHMARKS.md, "C ABI").
     fn one_sql(&self) -> String {
         format!(
-            "SELECT {}, {}, coalesce(s.path, '') FROM {} LEFT JOIN section s ON s.id = {} \
-             WHERE {} AND {} = ?1",
-            self.public_id, self.text, self.from, self.section, self.filter, self.key
+            "SELECT {}, {}, coalesce((SELECT s.path FROM section s WHERE s.id = {}), '') \
+             FROM {} WHERE {} AND {} = ?1",
+            self.public_id, self.text, self.section, self.from, self.filter, self.key
         )
     }
 }
@@ -470,8 +474,16 @@ struct Doc {
     section_path: String,
 }
 
+/// [`Source::one_sql`] of every kind, by kind code, built once (a hit costs no formatting).
+static ONE_SQL: once_cell::sync::Lazy<Vec<String>> = once_cell::sync::Lazy::new(|| {
+    SearchKind::ALL
+        .iter()
+        .map(|k| k.source().one_sql())
+        .collect()
+});
+
 fn fetch_doc(conn: &Connection, kind: SearchKind, key: i64) -> Result<Option<Doc>> {
-    let mut st = conn.prepare_cached(&kind.source().one_sql())?;
+    let mut st = conn.prepare_cached(&ONE_SQL[kind.code() as usize])?;
     Ok(st
         .query_row([key], |r| {
             Ok(Doc {
@@ -731,6 +743,14 @@ fn scan(conn: &Connection, kinds: &[SearchKind], out: &mut Collector<'_>) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_are_listed_in_code_order() {
+        // ONE_SQL is indexed by kind code.
+        for (i, k) in SearchKind::ALL.iter().enumerate() {
+            assert_eq!(k.code(), i as i64);
+        }
+    }
 
     #[test]
     fn tokens() {

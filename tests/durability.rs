@@ -90,7 +90,13 @@ fn child_process() {
         writer => {
             println!("READY");
             let go = path.with_extension("go");
+            // Bounded: a child whose parent died gives up instead of waiting forever.
+            let waiting = Instant::now();
             while !go.exists() {
+                assert!(
+                    waiting.elapsed() < Duration::from_secs(120),
+                    "no go from the parent"
+                );
                 std::thread::sleep(Duration::from_millis(2));
             }
             for i in 0..APPENDS {
@@ -166,7 +172,6 @@ fn new_office_db(dir: &TempDir) -> PathBuf {
 fn sigkill_in_the_middle_of_an_import_leaves_the_file_intact_and_the_import_absent() {
     let dir = TempDir::new("kill");
     let path = new_office_db(&dir);
-    let started = Instant::now();
     let (mut child, mut out) = spawn("pause", &path);
     wait_for(&mut out, "MIDWAY");
     // Half the import is written to the WAL (uncommitted frames) when the process dies.
@@ -183,14 +188,12 @@ fn sigkill_in_the_middle_of_an_import_leaves_the_file_intact_and_the_import_abse
     // The file is still a working govreport database.
     let mut db = Db::open_with(&path, OpenMode::ReadWrite).unwrap();
     db.add_progress(&record(0, "after")).unwrap();
-    assert!(started.elapsed() < Duration::from_secs(30));
 }
 
 #[test]
 fn sigkill_at_any_moment_leaves_all_or_none_of_the_import() {
     let dir = TempDir::new("kill-any");
     let path = new_office_db(&dir);
-    let started = Instant::now();
     let mut seen = Vec::new();
     // Kill at growing delays after the import starts; the last run is let finish.
     for delay_ms in [0u64, 50, 300, 900, u64::MAX] {
@@ -217,7 +220,6 @@ fn sigkill_at_any_moment_leaves_all_or_none_of_the_import() {
         *seen.last().unwrap() >= IMPORT_SIZE as i64,
         "the finished import is all there"
     );
-    assert!(started.elapsed() < Duration::from_secs(30));
 }
 
 #[test]
@@ -267,5 +269,4 @@ fn two_processes_appending_at_once_lose_no_record() {
         2 * APPENDS,
         started.elapsed()
     );
-    assert!(started.elapsed() < Duration::from_secs(30));
 }
