@@ -41,30 +41,32 @@
 //! postings stay compact). The library pre-splits each text before FTS5 sees it
 //! ([`index_tokens`]): the text is cut into *runs* of letters and digits (any script; ASCII
 //! lowercased; everything else — punctuation, spaces, symbols — ends a run), and each run of
-//! `n` characters yields its `n - 1` overlapping bigrams followed by its last character as a
-//! unigram: `抢滩占先` → `抢滩 滩占 占先 先`, `5G基站` → `5g g基 基站 站`. FTS5's `ascii`
-//! tokenizer keeps those tokens whole. Every character of a run thus starts exactly one
-//! token, and the unigram after each run keeps a phrase from spanning two runs.
+//! `n ≥ 2` characters yields its `n - 1` overlapping bigrams: `抢滩占先` → `抢滩 滩占 占先`,
+//! `5G基站` → `5g g基 基站`; a run of one character yields that character. FTS5's `ascii`
+//! tokenizer keeps those tokens whole. That is one posting per pair of characters, which keeps
+//! the index smaller than the text (`BENCHMARKS.md`); the price is that a character at the end
+//! of a longer run starts no token, so one-character queries are not served by the index.
 //!
 //! A query term is cut into runs the same way, and each run becomes one FTS5 expression,
 //! double-quoted so no user text is ever parsed as FTS5 syntax:
 //!
-//! * **1 character** (`储`): the prefix query `"储"*`, which matches every bigram starting
-//!   with the character and the unigram of a run ending with it — every occurrence, served by
-//!   the index (FTS5 merges the postings of the tokens with that prefix; cost grows with the
-//!   number of occurrences).
+//! * **1 character** (`储`): answered by a scan of the records (exact; cheap on a report,
+//!   linear in the corpus size). In a query with longer terms too (`储 储能`), the longer terms
+//!   choose the candidates from the index and the recheck applies the one-character term.
 //! * **2 characters** (`储能`): the single bigram token `"储能"`.
 //! * **3 or more** (`二里头`, `老旧小区`): the phrase of its bigrams, `"二里 里头"`, which
 //!   FTS5 matches only at consecutive positions — that is, only where the characters are
 //!   contiguous in one run.
 //! * **Latin letters and digits** are run characters like any other: `G310` → `"g3 31 10"`,
-//!   `5G` → `"5g"`; a term with punctuation inside, `PM2.5`, becomes `"pm m2" AND "5"*`,
-//!   and the recheck keeps only texts where `pm2.5` itself occurs.
+//!   `5G` → `"5g"`. A term with punctuation inside has several runs: `PM2.5` becomes
+//!   `"pm m2" AND "5"*` (a later one-character run must *start* a run of the text: a bigram's
+//!   first character, or a one-character run); a first run of one character (`1+N` → `1`)
+//!   gives no condition, since it may end a longer run of the text. The recheck keeps only
+//!   texts where the whole term occurs.
 //! * **A term with no letter or digit at all** (`"`, `*`, `，`) cannot use the index; if no
-//!   term of the query can, the documents are scanned (cheap on a report, linear in the
-//!   corpus size).
+//!   term of the query can, the documents are scanned.
 //!
-//! All runs of all terms are ANDed; each candidate is then rechecked with a real substring
+//! The expressions of all terms are ANDed; each candidate is then rechecked with a real substring
 //! test of every term against its original text.
 //!
 //! # Ranking
@@ -327,37 +329,41 @@ fn is_run_char(c: char) -> bool {
 }
 
 /// Appends the index tokens of `text` to `out`, separated by spaces: each run of letters and
-/// digits (ASCII lowercased) gives its overlapping bigrams and then its last character.
+/// digits (ASCII lowercased) gives its overlapping bigrams; a run of one character gives that
+/// character. No other unigram is indexed: that keeps one posting per character *pair* and the
+/// index smaller than the text, and is why a one-character query is answered by a scan.
 pub fn index_tokens_into(text: &str, out: &mut String) {
     let mut prev: Option<char> = None;
+    let mut run_len = 0usize;
+    let push = |out: &mut String, token: &[char]| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(token);
+    };
     for c in text.chars() {
         if is_run_char(c) {
             let c = c.to_ascii_lowercase();
             if let Some(p) = prev {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push(p);
-                out.push(c);
+                push(out, &[p, c]);
             }
             prev = Some(c);
-        } else if let Some(p) = prev.take() {
-            if !out.is_empty() {
-                out.push(' ');
+            run_len += 1;
+        } else {
+            if let (Some(p), 1) = (prev, run_len) {
+                push(out, &[p]);
             }
-            out.push(p);
+            prev = None;
+            run_len = 0;
         }
     }
-    if let Some(p) = prev {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push(p);
+    if let (Some(p), 1) = (prev, run_len) {
+        push(out, &[p]);
     }
 }
 
 /// The index tokens of `text` (see [`index_tokens_into`]):
-/// `index_tokens("紧盯储能，5G")` is `"紧盯 盯储 储能 能 5g g"`.
+/// `index_tokens("紧盯储能，5G")` is `"紧盯 盯储 储能 5g"`.
 pub fn index_tokens(text: &str) -> String {
     let mut out = String::new();
     index_tokens_into(text, &mut out);
@@ -386,7 +392,8 @@ fn query_terms(query: &str) -> Result<Vec<String>> {
 /// contains only letters and digits, so nothing the user typed is FTS5 syntax.
 ///
 /// `fts_expression("储 储能 二里头 PM2.5")` is
-/// `Some("\"储\"* AND \"储能\" AND \"二里 里头\" AND \"pm m2\" AND \"5\"*")`.
+/// `Some("\"储能\" AND \"二里 里头\" AND \"pm m2\" AND \"5\"*")` (the one-character
+/// term `储` gives no index condition: the recheck applies it).
 /// An empty query is an [`Error::InvalidArgument`].
 pub fn fts_expression(query: &str) -> Result<Option<String>> {
     let terms = query_terms(query)?;
@@ -396,29 +403,36 @@ pub fn fts_expression(query: &str) -> Result<Option<String>> {
 fn expression_for(terms: &[String]) -> Option<String> {
     let mut parts: Vec<String> = Vec::new();
     for term in terms {
-        let mut run: Vec<char> = Vec::new();
-        let flush = |run: &mut Vec<char>, parts: &mut Vec<String>| {
+        // The term's runs of letters and digits, as the index cuts them.
+        let mut runs: Vec<Vec<char>> = vec![Vec::new()];
+        for c in term.chars() {
+            if is_run_char(c) {
+                runs.last_mut()
+                    .expect("never empty")
+                    .push(c.to_ascii_lowercase());
+            } else if !runs.last().expect("never empty").is_empty() {
+                runs.push(Vec::new());
+            }
+        }
+        runs.retain(|r| !r.is_empty());
+        for (i, run) in runs.iter().enumerate() {
             let part = match run.len() {
-                0 => return,
-                1 => format!("\"{}\"*", run[0]),
+                // One character: only where it must start a run of the text (a later run of
+                // the term) can the index find it, as a bigram's first character or a
+                // one-character run. A one-character term, or a term's first run of one
+                // character (it may end a longer run of the text, inside a bigram's second
+                // character), gives no index condition: the recheck or a scan decides.
+                1 if i > 0 => format!("\"{}\"*", run[0]),
+                1 => continue,
                 _ => {
                     let bigrams: Vec<String> = run.windows(2).map(|w| w.iter().collect()).collect();
                     format!("\"{}\"", bigrams.join(" "))
                 }
             };
-            run.clear();
             if !parts.contains(&part) {
                 parts.push(part);
             }
-        };
-        for c in term.chars() {
-            if is_run_char(c) {
-                run.push(c.to_ascii_lowercase());
-            } else {
-                flush(&mut run, &mut parts);
-            }
         }
-        flush(&mut run, &mut parts);
     }
     if parts.is_empty() {
         None
@@ -715,26 +729,22 @@ impl Collector<'_> {
     }
 }
 
-/// Answers a query that cannot use the index: every document of the kinds, in index order.
+/// Answers a query that cannot use the index: every document of the kinds, in index order
+/// (kind code, then key — `kinds` come in code order and each kind is read by key), stopping
+/// as soon as the page is full.
 fn scan(conn: &Connection, kinds: &[SearchKind], out: &mut Collector<'_>) -> Result<()> {
-    // Index order is rowid order: by kind code, then key. Gather the matching keys first.
-    let mut found: Vec<(i64, SearchKind)> = Vec::new();
     for &kind in kinds {
         let mut st = conn.prepare_cached(&kind.source().all_sql())?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
-            let text = text_ref(r)?;
-            if matches_all(&text.to_ascii_lowercase(), out.terms) {
-                found.push((r.get(0)?, kind));
+            if !matches_all(&text_ref(r)?.to_ascii_lowercase(), out.terms) {
+                continue;
             }
-        }
-    }
-    found.sort_by_key(|&(key, kind)| (kind.code(), key));
-    for (key, kind) in found {
-        if let Some(doc) = fetch_doc(conn, kind, key)?
-            && out.offer_doc(kind, doc, 0.0)?
-        {
-            break;
+            if let Some(doc) = fetch_doc(conn, kind, r.get(0)?)?
+                && out.offer_doc(kind, doc, 0.0)?
+            {
+                return Ok(());
+            }
         }
     }
     Ok(())
@@ -754,8 +764,9 @@ mod tests {
 
     #[test]
     fn tokens() {
-        assert_eq!(index_tokens("紧盯储能，5G"), "紧盯 盯储 储能 能 5g g");
-        assert_eq!(index_tokens("“1+N”产业"), "1 n 产业 业");
+        assert_eq!(index_tokens("紧盯储能，5G"), "紧盯 盯储 储能 5g");
+        assert_eq!(index_tokens("“1+N”产业"), "1 n 产业");
+        assert_eq!(index_tokens("储，能"), "储 能");
         assert_eq!(index_tokens(""), "");
         assert_eq!(index_tokens("，。"), "");
     }
@@ -764,12 +775,12 @@ mod tests {
     fn expressions() {
         assert_eq!(
             fts_expression("储 储能 二里头 PM2.5").unwrap().unwrap(),
-            "\"储\"* AND \"储能\" AND \"二里 里头\" AND \"pm m2\" AND \"5\"*"
+            "\"储能\" AND \"二里 里头\" AND \"pm m2\" AND \"5\"*"
         );
         assert_eq!(fts_expression("\" * ，").unwrap(), None);
         assert_eq!(
             fts_expression("NEAR( a OR b").unwrap().unwrap(),
-            "\"ne ea ar\" AND \"a\"* AND \"or\" AND \"b\"*"
+            "\"ne ea ar\" AND \"or\""
         );
         assert!(matches!(
             fts_expression(" \t"),
