@@ -83,7 +83,13 @@ impl Comparator {
         Self::ALL
             .into_iter()
             .find(|c| c.code() == code)
-            .ok_or_else(|| Error::InvalidArgument(format!("unknown comparator {code:?}")))
+            .ok_or_else(|| {
+                let known: Vec<&str> = Self::ALL.iter().map(|c| c.code()).collect();
+                Error::InvalidArgument(format!(
+                    "unknown comparator {code:?}: use one of {}",
+                    known.join(", ")
+                ))
+            })
     }
 }
 
@@ -125,7 +131,13 @@ impl Measure {
         Self::ALL
             .into_iter()
             .find(|c| c.code() == code)
-            .ok_or_else(|| Error::InvalidArgument(format!("unknown measure {code:?}")))
+            .ok_or_else(|| {
+                let known: Vec<&str> = Self::ALL.iter().map(|c| c.code()).collect();
+                Error::InvalidArgument(format!(
+                    "unknown measure {code:?}: use one of {}",
+                    known.join(", ")
+                ))
+            })
     }
 }
 

@@ -58,7 +58,13 @@ impl PlaceKind {
         Self::ALL
             .into_iter()
             .find(|c| c.code() == code)
-            .ok_or_else(|| Error::InvalidArgument(format!("unknown place kind {code:?}")))
+            .ok_or_else(|| {
+                let known: Vec<&str> = Self::ALL.iter().map(|c| c.code()).collect();
+                Error::InvalidArgument(format!(
+                    "unknown place kind {code:?}: use one of {}",
+                    known.join(", ")
+                ))
+            })
     }
 }
 

@@ -63,7 +63,13 @@ impl StatusCode {
         Self::ALL
             .into_iter()
             .find(|c| c.code() == code)
-            .ok_or_else(|| Error::InvalidArgument(format!("unknown project status {code:?}")))
+            .ok_or_else(|| {
+                let known: Vec<&str> = Self::ALL.iter().map(|c| c.code()).collect();
+                Error::InvalidArgument(format!(
+                    "unknown project status {code:?}: use one of {}",
+                    known.join(", ")
+                ))
+            })
     }
 }
 
