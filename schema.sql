@@ -6,7 +6,9 @@
 --     districts live beside the first one. Record ids are unique across the database: the
 --     records of a report are numbered from that report's `id_base` (0 for the first).
 --   * `quote` columns hold a verbatim substring of the paragraph named by `paragraph_id`;
---     `quote_start` is its offset in that paragraph, in characters (not bytes).
+--     `quote_start` is its offset in that paragraph, in characters (not bytes); `sentence` is
+--     the whole sentence of the paragraph around the quote (from after the previous 。！？； to
+--     the next one), so the source sentence travels with every fact.
 --   * Values keep the number and unit as written (`value`, `unit`) and the same amount in a
 --     base unit (`base_value`, `base_unit`): 亿元/万元 -> 元, 万人次 -> 人次, 万亩 -> 亩,
 --     亿斤 -> 斤, 万平方米 -> 平方米 (src/units.rs holds the table).
@@ -77,6 +79,7 @@ CREATE TABLE figure (
     deadline_text TEXT,                               -- '6月底前' as written
     quote         TEXT NOT NULL CHECK (length(quote) > 0),
     quote_start   INTEGER NOT NULL CHECK (quote_start >= 0),
+    sentence     TEXT NOT NULL,                       -- the whole sentence of the paragraph around the quote
     PRIMARY KEY (kind, id),
     CHECK ((deadline IS NULL) = (deadline_text IS NULL))
 );
@@ -102,6 +105,7 @@ CREATE TABLE project (
     paragraph_id    INTEGER NOT NULL REFERENCES paragraph(id),
     quote           TEXT NOT NULL CHECK (length(quote) > 0),
     quote_start     INTEGER NOT NULL CHECK (quote_start >= 0),
+    sentence     TEXT NOT NULL,                       -- the whole sentence of the paragraph around the quote
     CHECK ((investment IS NULL) = (investment_unit IS NULL)),
     CHECK ((deadline IS NULL) = (deadline_text IS NULL))
 );
@@ -133,7 +137,8 @@ CREATE TABLE project_total (
     section_id   INTEGER NOT NULL REFERENCES section(id),
     paragraph_id INTEGER NOT NULL REFERENCES paragraph(id),
     quote        TEXT NOT NULL CHECK (length(quote) > 0),
-    quote_start  INTEGER NOT NULL CHECK (quote_start >= 0)
+    quote_start  INTEGER NOT NULL CHECK (quote_start >= 0),
+    sentence     TEXT NOT NULL                        -- the whole sentence of the paragraph around the quote
 );
 
 -- One row: one named town, subdistrict, village, community or cluster of villages.
@@ -148,6 +153,7 @@ CREATE TABLE place (
     paragraph_id  INTEGER NOT NULL REFERENCES paragraph(id),
     quote         TEXT NOT NULL CHECK (length(quote) > 0),
     quote_start   INTEGER NOT NULL CHECK (quote_start >= 0),
+    sentence     TEXT NOT NULL,                       -- the whole sentence of the paragraph around the quote
     UNIQUE (report_id, name)
 );
 
@@ -162,6 +168,7 @@ CREATE TABLE designation (
     paragraph_id INTEGER NOT NULL REFERENCES paragraph(id),
     quote        TEXT NOT NULL CHECK (length(quote) > 0),
     quote_start  INTEGER NOT NULL CHECK (quote_start >= 0),
+    sentence     TEXT NOT NULL,                       -- the whole sentence of the paragraph around the quote
     PRIMARY KEY (place_id, ordinal)
 );
 

@@ -181,6 +181,8 @@ pub struct Figure {
     pub deadline_text: Option<String>,
     /// The verbatim clause the figure comes from.
     pub quote: String,
+    /// The whole sentence of the paragraph around the quote.
+    pub sentence: String,
     /// The section path of the paragraph (`三、2024年重点工作安排 / （五）聚焦乡村全面振兴 / …`).
     pub section_path: String,
 }
@@ -212,7 +214,7 @@ macro_rules! figure_select {
             "f.id, f.kind, f.year, f.area, f.section_id, f.paragraph_id, \
      f.metric, f.value, f.written, f.unit, f.qualifier, f.comparator, f.measure, f.base_value, \
      f.base_unit, f.deadline, f.deadline_text, f.quote, \
-     (SELECT path FROM section s WHERE s.id = f.section_id)",
+     (SELECT path FROM section s WHERE s.id = f.section_id), f.sentence",
             " FROM figure f"
         )
     };
@@ -253,6 +255,7 @@ fn figure_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Figure> {
         deadline_text: r.get(16)?,
         quote: r.get(17)?,
         section_path: r.get(18)?,
+        sentence: r.get(19)?,
     })
 }
 

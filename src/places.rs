@@ -83,6 +83,8 @@ pub struct Designation {
     pub paragraph_id: i64,
     /// The verbatim clause.
     pub quote: String,
+    /// The whole sentence of the paragraph around the quote.
+    pub sentence: String,
 }
 
 /// One named place.
@@ -104,6 +106,8 @@ pub struct Place {
     pub paragraph_id: i64,
     /// The clause that names it.
     pub quote: String,
+    /// The whole sentence of the paragraph around the quote.
+    pub sentence: String,
 }
 
 /// Which places to list. Every field narrows the list.
@@ -137,6 +141,7 @@ fn place_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Place> {
         village_count: r.get(4)?,
         paragraph_id: r.get(5)?,
         quote: r.get(6)?,
+        sentence: r.get(7)?,
         designations: Vec::new(),
     })
 }
@@ -144,7 +149,7 @@ fn place_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Place> {
 impl Db {
     fn designations(&self, place_id: i64) -> Result<Vec<Designation>> {
         let mut st = self.connection().prepare_cached(
-            "SELECT name, level, year, status, paragraph_id, quote FROM designation
+            "SELECT name, level, year, status, paragraph_id, quote, sentence FROM designation
              WHERE place_id = ?1 ORDER BY ordinal",
         )?;
         let rows = st.query_map([place_id], |r| {
@@ -155,6 +160,7 @@ impl Db {
                 status: r.get(3)?,
                 paragraph_id: r.get(4)?,
                 quote: r.get(5)?,
+                sentence: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -170,7 +176,7 @@ impl Db {
             )));
         }
         let mut st = self.connection().prepare_cached(
-            "SELECT id, name, kind, town, village_count, paragraph_id, quote FROM place p
+            "SELECT id, name, kind, town, village_count, paragraph_id, quote, sentence FROM place p
              WHERE (?1 IS NULL OR report_id = ?1)
                AND (?2 IS NULL OR kind = ?2)
                AND (?3 IS NULL OR town = ?3)
@@ -201,7 +207,7 @@ impl Db {
         let mut p = self
             .connection()
             .prepare_cached(
-                "SELECT id, name, kind, town, village_count, paragraph_id, quote
+                "SELECT id, name, kind, town, village_count, paragraph_id, quote, sentence
                  FROM place WHERE id = ?1",
             )?
             .query_row([id], place_from_row)

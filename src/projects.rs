@@ -106,6 +106,8 @@ pub struct Project {
     pub paragraph_id: i64,
     /// The verbatim clause.
     pub quote: String,
+    /// The whole sentence of the paragraph around the quote.
+    pub sentence: String,
     /// The section path of the paragraph.
     pub section_path: String,
 }
@@ -139,6 +141,8 @@ pub struct ProjectTotal {
     pub paragraph_id: i64,
     /// The verbatim clause.
     pub quote: String,
+    /// The whole sentence of the paragraph around the quote.
+    pub sentence: String,
 }
 
 /// Which projects to list. Every field narrows the list.
@@ -165,7 +169,7 @@ const PROJECT_COLUMNS: &str = "p.id, p.name, p.year, p.status, p.status_code, p.
     (SELECT path FROM section s WHERE s.id = p.section_id), \
     (SELECT json_group_array(company) FROM \
         (SELECT company FROM project_company c WHERE c.project_id = p.id ORDER BY ordinal)), \
-    p.deadline, p.deadline_text";
+    p.deadline, p.deadline_text, p.sentence";
 
 fn project_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Project> {
     let code: String = r.get(4)?;
@@ -190,6 +194,7 @@ fn project_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Project> {
         companies: serde_json::from_str(&companies).map_err(|e| bad(13, e.to_string()))?,
         deadline: r.get(14)?,
         deadline_text: r.get(15)?,
+        sentence: r.get(16)?,
     })
 }
 
@@ -252,7 +257,7 @@ impl Db {
     pub fn project_totals(&self, year: Option<i32>) -> Result<Vec<ProjectTotal>> {
         let mut st = self.connection().prepare_cached(
             "SELECT id, year, scope, metric, value, written, unit, base_value, base_unit,
-                    paragraph_id, quote, qualifier, comparator
+                    paragraph_id, quote, qualifier, comparator, sentence
              FROM project_total WHERE (?1 IS NULL OR year = ?1) ORDER BY report_id, id",
         )?;
         let rows = st.query_map([year], |r| {
@@ -269,6 +274,7 @@ impl Db {
                 paragraph_id: r.get(9)?,
                 quote: r.get(10)?,
                 qualifier: r.get(11)?,
+                sentence: r.get(13)?,
                 comparator: crate::Comparator::from_code(&r.get::<_, String>(12)?).map_err(
                     |e| {
                         rusqlite::Error::FromSqlConversionFailure(

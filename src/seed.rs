@@ -304,13 +304,45 @@ impl SeedFiles {
     }
 }
 
-/// Where a quote stands: its paragraph and its offset there in characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a quote stands: its paragraph, its offset there in characters, and its sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuoteSite {
     /// Index into `Outline::paragraphs`.
     pub paragraph_index: usize,
     /// Offset of the quote in the paragraph, in characters.
     pub char_offset: usize,
+    /// The whole sentence (or sentences) of the paragraph around the quote.
+    pub sentence: String,
+}
+
+/// Characters that end a sentence of the report.
+const SENTENCE_ENDS: &[char] = &['。', '！', '？', '；'];
+
+/// The sentence of `paragraph` around the `len` bytes at byte offset `start`: from after the
+/// previous sentence end (or the paragraph start) through the next sentence end at or after
+/// the quote's end (or the paragraph end).
+pub fn sentence_around(paragraph: &str, start: usize, len: usize) -> &str {
+    let from = paragraph[..start]
+        .rfind(SENTENCE_ENDS)
+        .map(|i| i + paragraph[i..].chars().next().map_or(0, char::len_utf8))
+        .unwrap_or(0);
+    let end = start + len;
+    // A quote that itself ends with a sentence end closes its sentence.
+    let to = if paragraph[..end].ends_with(SENTENCE_ENDS) {
+        end
+    } else {
+        paragraph[end..]
+            .find(SENTENCE_ENDS)
+            .map(|i| {
+                end + i
+                    + paragraph[end + i..]
+                        .chars()
+                        .next()
+                        .map_or(0, char::len_utf8)
+            })
+            .unwrap_or(paragraph.len())
+    };
+    &paragraph[from..to]
 }
 
 impl ParsedSeed {
@@ -331,9 +363,11 @@ impl ParsedSeed {
         }
         let paragraph_index = self.starts.partition_point(|&s| s <= byte) - 1;
         let start = self.starts[paragraph_index];
+        let text = &self.outline.paragraphs[paragraph_index].text;
         Ok(QuoteSite {
             paragraph_index,
             char_offset: self.joined[start..byte].chars().count(),
+            sentence: sentence_around(text, byte - start, quote.len()).to_string(),
         })
     }
 
@@ -410,9 +444,9 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
         let mut st = tx.prepare(
             "INSERT INTO figure (id, kind, report_id, year, area, section_id, paragraph_id,
                 metric, value, written, unit, qualifier, comparator, measure, base_value,
-                base_unit, deadline, deadline_text, quote, quote_start)
+                base_unit, deadline, deadline_text, quote, quote_start, sentence)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                     ?17, ?18, ?19, ?20)",
+                     ?17, ?18, ?19, ?20, ?21)",
         )?;
         for f in list {
             let what = format!("{kind} {}", f.id);
@@ -439,7 +473,8 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
                 f.deadline,
                 f.deadline_text,
                 f.quote,
-                site.char_offset as i64
+                site.char_offset as i64,
+                site.sentence
             ])
             .map_err(|e| Error::Data(format!("{what}: {e}")))?;
         }
@@ -447,8 +482,8 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
     let mut st = tx.prepare(
         "INSERT INTO project (id, report_id, name, year, status, status_code, investment,
             investment_unit, investment_base, area, section_id, paragraph_id, quote, quote_start,
-            deadline, deadline_text)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            deadline, deadline_text, sentence)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?;
     let mut company = tx.prepare(
         "INSERT INTO project_company (project_id, ordinal, company) VALUES (?1, ?2, ?3)",
@@ -477,7 +512,8 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
             pr.quote,
             site.char_offset as i64,
             pr.deadline,
-            pr.deadline_text
+            pr.deadline_text,
+            site.sentence
         ])
         .map_err(|e| Error::Data(format!("{what}: {e}")))?;
         for (i, c) in pr.companies.iter().enumerate() {
@@ -487,8 +523,8 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
     let mut st = tx.prepare(
         "INSERT INTO project_total (id, report_id, year, scope, metric, value, written, unit,
             base_value, base_unit, section_id, paragraph_id, quote, quote_start, qualifier,
-            comparator)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            comparator, sentence)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?;
     for t in &seed.project_totals {
         let what = format!("project total {}", t.id);
@@ -511,17 +547,18 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
             t.quote,
             site.char_offset as i64,
             t.qualifier,
-            t.comparator
+            t.comparator,
+            site.sentence
         ])
         .map_err(|e| Error::Data(format!("{what}: {e}")))?;
     }
     let mut st = tx.prepare(
         "INSERT INTO place (id, report_id, name, kind, town, village_count, paragraph_id,
-            quote, quote_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            quote, quote_start, sentence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     let mut des = tx.prepare(
         "INSERT INTO designation (place_id, ordinal, name, level, year, status, paragraph_id,
-            quote, quote_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            quote, quote_start, sentence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     for pl in &seed.places {
         let what = format!("place {}", pl.id);
@@ -535,7 +572,8 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
             pl.village_count,
             para(site.paragraph_index).id,
             pl.quote,
-            site.char_offset as i64
+            site.char_offset as i64,
+            site.sentence
         ])
         .map_err(|e| Error::Data(format!("{what}: {e}")))?;
         for (i, d) in pl.designations.iter().enumerate() {
@@ -549,7 +587,8 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
                 d.status,
                 para(site.paragraph_index).id,
                 d.quote,
-                site.char_offset as i64
+                site.char_offset as i64,
+                site.sentence
             ])
             .map_err(|e| Error::Data(format!("{what}: {e}")))?;
         }

@@ -118,6 +118,67 @@ fn every_quote_is_verbatim_in_the_normalized_report() {
     }
 }
 
+/// Checks `sentence` is a whole sentence of the paragraph that holds the quote.
+fn assert_whole_sentence(what: &str, paragraph: &str, sentence: &str, quote: &str) {
+    const ENDS: &[char] = &['。', '！', '？', '；'];
+    assert!(sentence.contains(quote), "{what}: sentence lacks the quote");
+    let at = paragraph
+        .find(sentence)
+        .unwrap_or_else(|| panic!("{what}: sentence not in its paragraph"));
+    let before = &paragraph[..at];
+    assert!(
+        before.is_empty() || before.ends_with(ENDS),
+        "{what}: sentence does not start a sentence: {sentence}"
+    );
+    let after = &paragraph[at + sentence.len()..];
+    assert!(
+        after.is_empty() || sentence.ends_with(ENDS),
+        "{what}: sentence does not end a sentence: {sentence}"
+    );
+    // A whole sentence holds no sentence end but its last character.
+    let inner = sentence.trim_end_matches(ENDS);
+    assert!(
+        !inner.contains(ENDS) || quote.trim_end_matches(ENDS).contains(ENDS),
+        "{what}: more than one sentence: {sentence}"
+    );
+}
+
+#[test]
+fn every_record_carries_its_whole_source_sentence() {
+    let db = db();
+    let e = db.export().unwrap();
+    let p = |id: i64| paragraph_text(&db, id);
+    for f in e.targets.iter().chain(&e.results) {
+        let what = format!("{:?} {}", f.kind, f.id);
+        assert_whole_sentence(&what, &p(f.paragraph_id), &f.sentence, &f.quote);
+    }
+    for x in &e.projects {
+        let what = format!("project {}", x.id);
+        assert_whole_sentence(&what, &p(x.paragraph_id), &x.sentence, &x.quote);
+    }
+    for x in &e.project_totals {
+        let what = format!("project total {}", x.id);
+        assert_whole_sentence(&what, &p(x.paragraph_id), &x.sentence, &x.quote);
+    }
+    for x in &e.places {
+        let what = format!("place {}", x.id);
+        assert_whole_sentence(&what, &p(x.paragraph_id), &x.sentence, &x.quote);
+        for d in &x.designations {
+            assert_whole_sentence(&what, &p(d.paragraph_id), &d.sentence, &d.quote);
+        }
+    }
+    // The headline goals: the quote is a clause, the sentence is the whole list of goals.
+    let gdp = db.target(1).unwrap();
+    assert!(
+        gdp.sentence
+            .starts_with("今年全区经济社会发展的主要预期目标是：")
+    );
+    assert!(
+        gdp.sentence
+            .ends_with("单位生产总值能耗与“十四五”目标统筹衔接。")
+    );
+}
+
 #[test]
 fn every_number_is_in_its_quote() {
     let db = db();
@@ -1070,6 +1131,7 @@ fn export_has_the_documented_shape() {
                 "base_unit",
                 "deadline",
                 "quote",
+                "sentence",
             ],
         ),
         (
