@@ -807,6 +807,19 @@ int32_t govreport_search_json(const govreport_db *db,
 int32_t govreport_unit_add(const govreport_db *db, const char *unit_json, int64_t *out_id);
 
 /**
+ * Every unit as a JSON array of `{"id", "report_id", "name", "parent_id"}`, by name. No units
+ * gives `[]`.
+ *
+ * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+ * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`. Thread rules: as
+ * for every call on a handle.
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_units_json(const govreport_db *db, char **out);
+
+/**
  * Adds a task of the decomposition (任务分解表) with its supporting units and milestones, in
  * one transaction, and writes its id to `*out_id`.
  *
@@ -843,6 +856,57 @@ int32_t govreport_task_add(const govreport_db *db, const char *task_json, int64_
  * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_task_json(const govreport_db *db, int64_t id, char **out);
+
+/**
+ * Every task of every report as a JSON array, parents before their children (by depth,
+ * then id); each task is the object of `govreport_task_json()`. No tasks gives `[]`.
+ *
+ * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+ * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`. Thread rules: as
+ * for every call on a handle.
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_tasks_json(const govreport_db *db, char **out);
+
+/**
+ * Adds a milestone to task `task_id` in one transaction and writes its id to `*out_id`.
+ *
+ * `due_date`: an ISO date (`"2024-06-30"`); `description`: non-empty text (trimmed). A bad
+ * date or an empty description → `GOVREPORT_INVALID_ARGUMENT`; an unknown task →
+ * `GOVREPORT_NOT_FOUND`; a read-only database → `GOVREPORT_READONLY`. Nothing is written on
+ * failure.
+ *
+ * `*out_id` is the new milestone's id on success, 0 on failure. Thread rules: as for every
+ * call on a handle.
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `due_date` and `description` NULL or NUL-terminated
+ * strings; `out_id` NULL or valid for writing an `int64_t` (NULL arguments →
+ * `GOVREPORT_INVALID_ARGUMENT`).
+ */
+int32_t govreport_milestone_add(const govreport_db *db,
+                                int64_t task_id,
+                                const char *due_date,
+                                const char *description,
+                                int64_t *out_id);
+
+/**
+ * Records that milestone `milestone_id` was reached on `done_at` (an ISO date), in one
+ * transaction. A milestone is completed once: completing it again →
+ * `GOVREPORT_INVALID_ARGUMENT`, as does a bad date; an unknown milestone →
+ * `GOVREPORT_NOT_FOUND`; a read-only database → `GOVREPORT_READONLY`.
+ *
+ * Thread rules: as for every call on a handle.
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `done_at` NULL or a NUL-terminated string (NULL
+ * arguments → `GOVREPORT_INVALID_ARGUMENT`).
+ */
+int32_t govreport_milestone_complete(const govreport_db *db,
+                                     int64_t milestone_id,
+                                     const char *done_at);
 
 /**
  * Splits target `target_id` into sub-items in one transaction: one parent task for the
@@ -1094,6 +1158,39 @@ int32_t govreport_register_check_json(const govreport_db *db,
  * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_register_village_rollup_json(const govreport_db *db, int32_t year, char **out);
+
+/**
+ * The key-project register of report `report_id` as a JSON array, in 序号 order (rows
+ * without one last, by id), of `{"id", "report_id", "office_code", "national_code",
+ * "serial", "name", "category", "total_investment", "total_investment_base", "annual_plan",
+ * "annual_plan_base", "owner", "responsible_unit", "leader", "planned_start", "note",
+ * "report_project_id", "report_project_name", "link_method", "imported_at", "source"}`. An
+ * unknown report → `GOVREPORT_NOT_FOUND`; an empty register gives `[]`.
+ *
+ * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+ * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`. Thread rules: as
+ * for every call on a handle.
+ *
+ * # Safety
+ * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_register_projects_json(const govreport_db *db, int64_t report_id, char **out);
+
+/**
+ * Links register project `register_id` to project `project_id` of the same report (recorded
+ * as `manual`, kept by later imports), or removes its link when `project_id` is 0.
+ *
+ * An unknown register project or project → `GOVREPORT_NOT_FOUND`; a project of another
+ * report → `GOVREPORT_INVALID_ARGUMENT`; a read-only database → `GOVREPORT_READONLY`.
+ *
+ * Thread rules: as for every call on a handle.
+ *
+ * # Safety
+ * `db` must be NULL or an open handle (NULL → `GOVREPORT_INVALID_ARGUMENT`).
+ */
+int32_t govreport_register_project_link(const govreport_db *db,
+                                        int64_t register_id,
+                                        int64_t project_id);
 
 #ifdef __cplusplus
 }  // extern "C"

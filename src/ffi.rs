@@ -460,6 +460,18 @@ impl<T> Out<T> {
     }
 }
 
+/// Sets `*out = NULL` before anything else is checked, so that `*out` is NULL after every
+/// failure — a NULL handle included — and a caller may free it unconditionally.
+///
+/// # Safety
+/// `out` must be NULL or valid for a write of a pointer.
+pub(crate) unsafe fn clear_out<T>(out: *mut *mut T) {
+    if !out.is_null() {
+        // SAFETY: non-NULL, and valid for a write by the caller's contract.
+        unsafe { out.write(ptr::null_mut()) }
+    }
+}
+
 /// Checks a `char **out` argument and sets `*out = NULL` so that it is NULL on failure.
 ///
 /// # Safety
@@ -843,6 +855,7 @@ unsafe fn string_call(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
+        clear_out(out);
         with_db(db, |db| {
             let out = string_out(out)?;
             let bytes = f(db)?;
@@ -1021,6 +1034,7 @@ pub unsafe extern "C" fn govreport_query_json(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
+        clear_out(out);
         with_conn(db, |conn| {
             let out = string_out(out)?;
             let sql = str_arg(sql, "sql")?;
@@ -1184,6 +1198,7 @@ unsafe fn filtered_call(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
+        clear_out(out);
         with_db(db, |db| {
             let out = string_out(out)?;
             let filter = opt_str_arg(filter_json, "filter_json")?;
@@ -1718,6 +1733,8 @@ pub unsafe extern "C" fn govreport_query_cursor(
     params_json: *const c_char,
     out: *mut *mut govreport_cursor,
 ) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { clear_out(out) };
     boundary(GOVREPORT_INTERNAL, || {
         // SAFETY: forwarded from this function's contract.
         let h = match unsafe { handle(db) } {

@@ -7,7 +7,7 @@ use std::ffi::c_char;
 
 use super::ffi_input::Object;
 use super::{
-    Failure, GOVREPORT_INVALID_ARGUMENT, govreport_db, json, opt_str_arg, put_string,
+    Failure, GOVREPORT_INVALID_ARGUMENT, clear_out, govreport_db, json, opt_str_arg, put_string,
     report_exists, str_arg, string_call, string_out, with_conn, with_db,
 };
 use crate::db::Db;
@@ -48,6 +48,7 @@ unsafe fn import_call(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
+        clear_out(report_json);
         with_conn(db, |conn| {
             let out = string_out(report_json)?;
             let path = str_arg(path, "path")?;
@@ -264,6 +265,60 @@ pub unsafe extern "C" fn govreport_register_village_rollup_json(
                 ));
             }
             json(&db.village_rollup(db.report()?.id, year)?)
+        })
+    }
+}
+
+/// The key-project register of report `report_id` as a JSON array, in 序号 order (rows
+/// without one last, by id), of `{"id", "report_id", "office_code", "national_code",
+/// "serial", "name", "category", "total_investment", "total_investment_base", "annual_plan",
+/// "annual_plan_base", "owner", "responsible_unit", "leader", "planned_start", "note",
+/// "report_project_id", "report_project_name", "link_method", "imported_at", "source"}`. An
+/// unknown report → `GOVREPORT_NOT_FOUND`; an empty register gives `[]`.
+///
+/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`. Thread rules: as
+/// for every call on a handle.
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_register_projects_json(
+    db: *const govreport_db,
+    report_id: i64,
+    out: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        string_call(db, out, |db| {
+            report_exists(db, report_id)?;
+            json(&db.register_projects(report_id)?)
+        })
+    }
+}
+
+/// Links register project `register_id` to project `project_id` of the same report (recorded
+/// as `manual`, kept by later imports), or removes its link when `project_id` is 0.
+///
+/// An unknown register project or project → `GOVREPORT_NOT_FOUND`; a project of another
+/// report → `GOVREPORT_INVALID_ARGUMENT`; a read-only database → `GOVREPORT_READONLY`.
+///
+/// Thread rules: as for every call on a handle.
+///
+/// # Safety
+/// `db` must be NULL or an open handle (NULL → `GOVREPORT_INVALID_ARGUMENT`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_register_project_link(
+    db: *const govreport_db,
+    register_id: i64,
+    project_id: i64,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        with_conn(db, |conn| {
+            let project = (project_id != 0).then_some(project_id);
+            conn.db.link_register_project(register_id, project)?;
+            Ok(())
         })
     }
 }

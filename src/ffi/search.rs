@@ -8,7 +8,9 @@
 use std::ffi::c_char;
 
 use super::ffi_input::Object;
-use super::{Failure, govreport_db, json, opt_str_arg, put_string, str_arg, string_out, with_db};
+use super::{
+    Failure, clear_out, govreport_db, json, opt_str_arg, put_string, str_arg, string_out, with_db,
+};
 use crate::search::{SearchKind, SearchOptions, SearchOrder};
 
 const OPTION_KEYS: &[&str] = &[
@@ -87,6 +89,7 @@ pub unsafe extern "C" fn govreport_search_json(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
+        clear_out(out);
         with_db(db, |db| {
             let out = string_out(out)?;
             let query = str_arg(query, "query")?;

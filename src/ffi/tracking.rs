@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use super::ffi_input::{self as input, Object};
 use super::{
-    Failure, Out, govreport_db, json, opt_str_arg, put_string, report_exists, str_arg, string_call,
-    string_out, with_conn,
+    Failure, Out, clear_out, govreport_db, json, opt_str_arg, put_string, report_exists, str_arg,
+    string_call, string_out, with_conn,
 };
 use crate::db::Db;
 use crate::error::Error;
@@ -18,6 +18,18 @@ use crate::projects::StatusCode;
 use crate::tracking::{
     EvaluationConfig, NewProgress, NewTask, ProjectFields, SubItem, SubjectKind,
 };
+
+/// Sets `*p = 0` before anything else is checked, so that it is 0 after every failure, a
+/// NULL handle included.
+///
+/// # Safety
+/// `p` must be NULL or valid for a write of an `int64_t`.
+unsafe fn clear_int(p: *mut i64) {
+    if !p.is_null() {
+        // SAFETY: non-NULL, and valid for a write by the caller's contract.
+        unsafe { p.write(0) }
+    }
+}
 
 /// Checks an `int64_t *` out argument and sets it to 0, so that it is 0 on failure.
 ///
@@ -252,6 +264,7 @@ pub unsafe extern "C" fn govreport_unit_add(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
+        clear_int(out_id);
         with_conn(db, |conn| {
             let out = int_out(out_id, "out_id")?;
             let o = Object::parse(str_arg(unit_json, "unit_json")?, "unit_json", UNIT_KEYS)?;
@@ -261,6 +274,24 @@ pub unsafe extern "C" fn govreport_unit_add(
             Ok(())
         })
     }
+}
+
+/// Every unit as a JSON array of `{"id", "report_id", "name", "parent_id"}`, by name. No units
+/// gives `[]`.
+///
+/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`. Thread rules: as
+/// for every call on a handle.
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_units_json(
+    db: *const govreport_db,
+    out: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { string_call(db, out, |db| json(&db.units()?)) }
 }
 
 /// Adds a task of the decomposition (任务分解表) with its supporting units and milestones, in
@@ -290,6 +321,7 @@ pub unsafe extern "C" fn govreport_task_add(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
+        clear_int(out_id);
         with_conn(db, |conn| {
             let out = int_out(out_id, "out_id")?;
             let o = Object::parse(str_arg(task_json, "task_json")?, "task_json", TASK_KEYS)?;
@@ -321,6 +353,85 @@ pub unsafe extern "C" fn govreport_task_json(
     unsafe { string_call(db, out, |db| json(&db.task(id)?)) }
 }
 
+/// Every task of every report as a JSON array, parents before their children (by depth,
+/// then id); each task is the object of `govreport_task_json()`. No tasks gives `[]`.
+///
+/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
+/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`. Thread rules: as
+/// for every call on a handle.
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_tasks_json(
+    db: *const govreport_db,
+    out: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { string_call(db, out, |db| json(&db.tasks(None)?)) }
+}
+
+/// Adds a milestone to task `task_id` in one transaction and writes its id to `*out_id`.
+///
+/// `due_date`: an ISO date (`"2024-06-30"`); `description`: non-empty text (trimmed). A bad
+/// date or an empty description → `GOVREPORT_INVALID_ARGUMENT`; an unknown task →
+/// `GOVREPORT_NOT_FOUND`; a read-only database → `GOVREPORT_READONLY`. Nothing is written on
+/// failure.
+///
+/// `*out_id` is the new milestone's id on success, 0 on failure. Thread rules: as for every
+/// call on a handle.
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `due_date` and `description` NULL or NUL-terminated
+/// strings; `out_id` NULL or valid for writing an `int64_t` (NULL arguments →
+/// `GOVREPORT_INVALID_ARGUMENT`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_milestone_add(
+    db: *const govreport_db,
+    task_id: i64,
+    due_date: *const c_char,
+    description: *const c_char,
+    out_id: *mut i64,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        clear_int(out_id);
+        with_conn(db, |conn| {
+            let out = int_out(out_id, "out_id")?;
+            let due_date = str_arg(due_date, "due_date")?;
+            let description = str_arg(description, "description")?;
+            out.set(conn.db.add_milestone(task_id, due_date, description)?);
+            Ok(())
+        })
+    }
+}
+
+/// Records that milestone `milestone_id` was reached on `done_at` (an ISO date), in one
+/// transaction. A milestone is completed once: completing it again →
+/// `GOVREPORT_INVALID_ARGUMENT`, as does a bad date; an unknown milestone →
+/// `GOVREPORT_NOT_FOUND`; a read-only database → `GOVREPORT_READONLY`.
+///
+/// Thread rules: as for every call on a handle.
+///
+/// # Safety
+/// `db` must be NULL or an open handle; `done_at` NULL or a NUL-terminated string (NULL
+/// arguments → `GOVREPORT_INVALID_ARGUMENT`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_milestone_complete(
+    db: *const govreport_db,
+    milestone_id: i64,
+    done_at: *const c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        with_conn(db, |conn| {
+            let done_at = str_arg(done_at, "done_at")?;
+            conn.db.complete_milestone(milestone_id, done_at)?;
+            Ok(())
+        })
+    }
+}
+
 /// Splits target `target_id` into sub-items in one transaction: one parent task for the
 /// target (the existing top-level task of the target if there is one) and one child task per
 /// sub-item, in the target's unit; lead units are found by name and added if missing.
@@ -347,6 +458,7 @@ pub unsafe extern "C" fn govreport_target_decompose(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
+        clear_out(out);
         with_conn(db, |conn| {
             let out = string_out(out)?;
             let text = str_arg(sub_items_json, "sub_items_json")?;
@@ -399,6 +511,7 @@ pub unsafe extern "C" fn govreport_progress_append(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
+        clear_int(out_id);
         with_conn(db, |conn| {
             let out = int_out(out_id, "out_id")?;
             let text = str_arg(progress_json, "progress_json")?;
@@ -427,6 +540,7 @@ pub unsafe extern "C" fn govreport_progress_append_batch(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
+        clear_int(out_count);
         with_conn(db, |conn| {
             let out = int_out(out_count, "out_count")?;
             let text = str_arg(progress_array_json, "progress_array_json")?;

@@ -219,6 +219,25 @@ static void test_data(govreport_db *db) {
     CHECK(contains(govreport_errmsg(db), "target 987654"));
 
     /* NULL handle and NULL out pointer on every getter. */
+    {
+        /* *out is NULL after every failure, a NULL handle included: free it unconditionally. */
+        char sentinel = 'x';
+        char *o = &sentinel;
+        CHECK_RC(govreport_report_json(NULL, &o), GOVREPORT_INVALID_ARGUMENT);
+        CHECK(o == NULL);
+        o = &sentinel;
+        CHECK_RC(govreport_targets_json(NULL, NULL, &o), GOVREPORT_INVALID_ARGUMENT);
+        CHECK(o == NULL);
+        o = &sentinel;
+        CHECK_RC(govreport_query_json(NULL, "SELECT 1", NULL, &o), GOVREPORT_INVALID_ARGUMENT);
+        CHECK(o == NULL);
+        o = &sentinel;
+        CHECK_RC(govreport_search_json(NULL, "储能", NULL, &o), GOVREPORT_INVALID_ARGUMENT);
+        CHECK(o == NULL);
+        govreport_cursor *oc = (govreport_cursor *)(void *)&sentinel;
+        CHECK_RC(govreport_query_cursor(NULL, "SELECT 1", NULL, &oc), GOVREPORT_INVALID_ARGUMENT);
+        CHECK(oc == NULL);
+    }
     CHECK_RC(govreport_report_json(NULL, &s), GOVREPORT_INVALID_ARGUMENT);
     CHECK(contains(govreport_last_error_message(), "db is NULL"));
     CHECK_RC(govreport_report_json(db, NULL), GOVREPORT_INVALID_ARGUMENT);

@@ -195,7 +195,9 @@ static void test_units_and_tasks(govreport_db *db, int64_t *task_out) {
     CHECK(contains(govreport_errmsg(db), "UTF-8"));
     CHECK_RC(govreport_unit_add(db, NULL, &id), GOVREPORT_INVALID_ARGUMENT);
     CHECK_RC(govreport_unit_add(db, "{\"name\": \"新单位\"}", NULL), GOVREPORT_INVALID_ARGUMENT);
+    id = 42; /* the out id is 0 after every failure, a NULL handle included */
     CHECK_RC(govreport_unit_add(NULL, "{\"name\": \"新单位\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(id == 0);
     CHECK(query_n(db, "SELECT count(*) AS n FROM unit WHERE name = '新单位'") == 0);
 
     /* A task with supporting units and milestones. */
@@ -220,6 +222,49 @@ static void test_units_and_tasks(govreport_db *db, int64_t *task_out) {
     CHECK_RC(govreport_task_add(db, json, &id), GOVREPORT_OK);
     CHECK(id > task);
     CHECK_RC(govreport_task_add(db, "{\"title\": \"只有标题的任务\"}", &id), GOVREPORT_OK);
+
+    /* Units and tasks as lists; milestones added and completed one by one. */
+    CHECK_RC(govreport_units_json(db, &s), GOVREPORT_OK);
+    CHECK(s != NULL && s[0] == '[' && contains(s, "区人社局") && contains(s, "区就业服务中心"));
+    CHECK(count_str(s, "\"name\":") == query_n(db, "SELECT count(*) AS n FROM unit"));
+    govreport_string_free(s);
+    CHECK_RC(govreport_tasks_json(db, &s), GOVREPORT_OK);
+    CHECK(s != NULL && s[0] == '[' && contains(s, "城镇新增就业7400人以上") && contains(s, "就业见习岗位"));
+    CHECK(count_str(s, "\"deadline_source\":") == query_n(db, "SELECT count(*) AS n FROM task"));
+    govreport_string_free(s);
+    {
+        int64_t ms = 0;
+        CHECK_RC(govreport_milestone_add(db, task, "2024-11-30", " 完成全年任务 ", &ms), GOVREPORT_OK);
+        CHECK(ms > 0);
+        CHECK_RC(govreport_milestone_complete(db, ms, "2024-11-28"), GOVREPORT_OK);
+        CHECK_RC(govreport_task_json(db, task, &s), GOVREPORT_OK);
+        CHECK(count_str(s, "\"due_date\":") == 3 && contains(s, "\"description\":\"完成全年任务\""));
+        CHECK(contains(s, "\"done_at\":\"2024-11-28\""));
+        govreport_string_free(s);
+        CHECK_RC(govreport_milestone_complete(db, ms, "2024-11-29"), GOVREPORT_INVALID_ARGUMENT);
+        CHECK(contains(govreport_errmsg(db), "already completed"));
+        ms = 77;
+        CHECK_RC(govreport_milestone_add(db, 999999, "2024-11-30", "x", &ms), GOVREPORT_NOT_FOUND);
+        CHECK(ms == 0);
+        CHECK_RC(govreport_milestone_add(db, task, "2024-02-30", "x", &ms), GOVREPORT_INVALID_ARGUMENT);
+        CHECK(contains(govreport_errmsg(db), "due_date"));
+        CHECK_RC(govreport_milestone_add(db, task, "2024-11-30", "  ", &ms), GOVREPORT_INVALID_ARGUMENT);
+        CHECK_RC(govreport_milestone_add(db, task, "2024-11-30", "\xff", &ms), GOVREPORT_INVALID_ARGUMENT);
+        CHECK(contains(govreport_errmsg(db), "UTF-8"));
+        CHECK_RC(govreport_milestone_add(db, task, NULL, "x", &ms), GOVREPORT_INVALID_ARGUMENT);
+        CHECK_RC(govreport_milestone_add(db, task, "2024-11-30", NULL, &ms), GOVREPORT_INVALID_ARGUMENT);
+        CHECK_RC(govreport_milestone_add(db, task, "2024-11-30", "x", NULL), GOVREPORT_INVALID_ARGUMENT);
+        CHECK_RC(govreport_milestone_add(NULL, task, "2024-11-30", "x", &ms), GOVREPORT_INVALID_ARGUMENT);
+        CHECK(query_n(db, "SELECT count(*) AS n FROM milestone WHERE description = 'x'") == 0);
+        CHECK_RC(govreport_milestone_complete(db, 999999, "2024-11-28"), GOVREPORT_NOT_FOUND);
+        CHECK_RC(govreport_milestone_complete(db, ms, "2024-13-01"), GOVREPORT_INVALID_ARGUMENT);
+        CHECK_RC(govreport_milestone_complete(db, ms, NULL), GOVREPORT_INVALID_ARGUMENT);
+        CHECK_RC(govreport_milestone_complete(NULL, ms, "2024-11-28"), GOVREPORT_INVALID_ARGUMENT);
+    }
+    CHECK_RC(govreport_units_json(db, NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_units_json(NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_tasks_json(db, NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_tasks_json(NULL, &s), GOVREPORT_INVALID_ARGUMENT);
 
     /* Task errors. */
     s = (char *)&s;
@@ -667,6 +712,34 @@ static void test_registers(govreport_db *db, const char *tmpdir) {
         CHECK_RC(govreport_evaluate_projects_json(db, "2024-06", NULL, &s), GOVREPORT_OK);
         CHECK(contains(s, "合成测试项目甲") && contains(s, "\"completion_pct\":60"));
         govreport_string_free(s);
+    }
+
+    /* The register as a list; linking a row to a project of the report and unlinking it. */
+    {
+        long long rp = query_n(db, "SELECT id AS n FROM register_project WHERE office_code = 'SYN-003'");
+        long long project = query_n(db, "SELECT id AS n FROM project WHERE report_id = 1 ORDER BY id LIMIT 1");
+        char sql[256];
+        CHECK(rp > 0 && project > 0);
+        CHECK_RC(govreport_register_projects_json(db, 1, &s), GOVREPORT_OK);
+        CHECK(s != NULL && s[0] == '[' && contains(s, "\"office_code\":\"SYN-003\"") && contains(s, "合成测试项目丙"));
+        CHECK(count_str(s, "\"office_code\":") == query_n(db, "SELECT count(*) AS n FROM register_project WHERE report_id = 1"));
+        govreport_string_free(s);
+        snprintf(sql, sizeof sql, "SELECT count(*) AS n FROM register_project WHERE id = %lld AND report_project_id = %lld AND link_method = 'manual'", rp, project);
+        CHECK_RC(govreport_register_project_link(db, rp, project), GOVREPORT_OK);
+        CHECK(query_n(db, sql) == 1);
+        CHECK_RC(govreport_register_project_link(db, rp, 0), GOVREPORT_OK);
+        CHECK(query_n(db, sql) == 0);
+        snprintf(sql, sizeof sql, "SELECT count(*) AS n FROM register_project WHERE id = %lld AND report_project_id IS NULL", rp);
+        CHECK(query_n(db, sql) == 1);
+        CHECK_RC(govreport_register_project_link(db, 999999, project), GOVREPORT_NOT_FOUND);
+        CHECK_RC(govreport_register_project_link(db, rp, 999999), GOVREPORT_NOT_FOUND);
+        CHECK(query_n(db, sql) == 1);
+        CHECK_RC(govreport_register_project_link(NULL, rp, project), GOVREPORT_INVALID_ARGUMENT);
+        s = (char *)&s;
+        CHECK_RC(govreport_register_projects_json(db, 999, &s), GOVREPORT_NOT_FOUND);
+        CHECK(s == NULL);
+        CHECK_RC(govreport_register_projects_json(db, 1, NULL), GOVREPORT_INVALID_ARGUMENT);
+        CHECK_RC(govreport_register_projects_json(NULL, 1, &s), GOVREPORT_INVALID_ARGUMENT);
     }
 
     /* Consistency report. */
