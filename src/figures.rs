@@ -80,16 +80,7 @@ impl Comparator {
 
     /// The comparator for a code; [`Error::InvalidArgument`] for an unknown one.
     pub fn from_code(code: &str) -> Result<Comparator> {
-        Self::ALL
-            .into_iter()
-            .find(|c| c.code() == code)
-            .ok_or_else(|| {
-                let known: Vec<&str> = Self::ALL.iter().map(|c| c.code()).collect();
-                Error::InvalidArgument(format!(
-                    "unknown comparator {code:?}: use one of {}",
-                    known.join(", ")
-                ))
-            })
+        crate::error::from_code(&Self::ALL, Self::code, "comparator", code)
     }
 }
 
@@ -128,16 +119,7 @@ impl Measure {
 
     /// The measure for a code; [`Error::InvalidArgument`] for an unknown one.
     pub fn from_code(code: &str) -> Result<Measure> {
-        Self::ALL
-            .into_iter()
-            .find(|c| c.code() == code)
-            .ok_or_else(|| {
-                let known: Vec<&str> = Self::ALL.iter().map(|c| c.code()).collect();
-                Error::InvalidArgument(format!(
-                    "unknown measure {code:?}: use one of {}",
-                    known.join(", ")
-                ))
-            })
+        crate::error::from_code(&Self::ALL, Self::code, "measure", code)
     }
 }
 
@@ -259,35 +241,10 @@ fn figure_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Figure> {
     })
 }
 
-/// Checks that `date` is an ISO date `YYYY-MM-DD` with a real month and day.
+/// Checks that `date` is an ISO date `YYYY-MM-DD` with a real month and day (the one date
+/// check of the crate, shared with tracking).
 pub fn check_iso_date(date: &str) -> Result<()> {
-    let bad = || Error::InvalidArgument(format!("{date:?} is not a date of the form 2024-06-30"));
-    let parts: Vec<&str> = date.split('-').collect();
-    if parts.len() != 3
-        || parts[0].len() != 4
-        || parts[1].len() != 2
-        || parts[2].len() != 2
-        || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Err(bad());
-    }
-    let (y, m, d): (i32, u32, u32) = (
-        parts[0].parse().map_err(|_| bad())?,
-        parts[1].parse().map_err(|_| bad())?,
-        parts[2].parse().map_err(|_| bad())?,
-    );
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(bad()),
-    };
-    if d == 0 || d > days {
-        return Err(bad());
-    }
-    Ok(())
+    crate::tracking::time::Date::parse(date, "date").map(|_| ())
 }
 
 impl Db {

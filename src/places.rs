@@ -55,16 +55,7 @@ impl PlaceKind {
 
     /// The kind for a code; [`Error::InvalidArgument`] for an unknown one.
     pub fn from_code(code: &str) -> Result<PlaceKind> {
-        Self::ALL
-            .into_iter()
-            .find(|c| c.code() == code)
-            .ok_or_else(|| {
-                let known: Vec<&str> = Self::ALL.iter().map(|c| c.code()).collect();
-                Error::InvalidArgument(format!(
-                    "unknown place kind {code:?}: use one of {}",
-                    known.join(", ")
-                ))
-            })
+        crate::error::from_code(&Self::ALL, Self::code, "place kind", code)
     }
 }
 

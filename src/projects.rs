@@ -60,16 +60,7 @@ impl StatusCode {
 
     /// The status for a code; [`Error::InvalidArgument`] for an unknown one.
     pub fn from_code(code: &str) -> Result<StatusCode> {
-        Self::ALL
-            .into_iter()
-            .find(|c| c.code() == code)
-            .ok_or_else(|| {
-                let known: Vec<&str> = Self::ALL.iter().map(|c| c.code()).collect();
-                Error::InvalidArgument(format!(
-                    "unknown project status {code:?}: use one of {}",
-                    known.join(", ")
-                ))
-            })
+        crate::error::from_code(&Self::ALL, Self::code, "project status", code)
     }
 }
 
