@@ -65,3 +65,9 @@ pub use tracking::{
     EvaluationConfig, Light, NewProgress, NewTask, Progress, ProjectSummary, SubjectKind,
     TargetStatus, Task,
 };
+
+/// The Rust code blocks of README.md, compiled and run as doctests (`cargo test --doc`), so
+/// the README cannot show code that does not work.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
