@@ -37,10 +37,11 @@ pub struct Step {
     pub file: &'static str,
     /// The SQL file's content.
     pub sql: &'static str,
-    /// Runs before the SQL, for a shape of the previous version the SQL cannot take as is.
-    pub before: Option<DataStep>,
-    /// Runs after the SQL: data the new tables or columns need.
-    pub after: Option<DataStep>,
+    /// Run before the SQL, in order: for a shape of the previous version the SQL cannot take
+    /// as is.
+    pub before: &'static [DataStep],
+    /// Run after the SQL, in order: data the new tables or columns need.
+    pub after: &'static [DataStep],
 }
 
 /// A step with no data step, from its file name in `migrations/` (compiled in).
@@ -50,8 +51,8 @@ macro_rules! step {
             version: $version,
             file: $file,
             sql: include_str!(concat!("../../migrations/", $file)),
-            before: None,
-            after: None,
+            before: &[],
+            after: &[],
         }
     };
 }
@@ -60,18 +61,20 @@ macro_rules! step {
 pub const STEPS: &[Step] = &[
     step!(1, "0001_report.sql"),
     Step {
-        after: Some(FILL_BUILTIN_DATASETS),
+        after: &[FILL_BUILTIN_DATASETS],
         ..step!(2, "0002_dataset.sql")
     },
     Step {
-        after: Some(REBUILD_SEARCH_INDEX),
+        after: &[REBUILD_SEARCH_INDEX],
         ..step!(3, "0003_search.sql")
     },
     step!(4, "0004_tracking.sql"),
     step!(5, "0005_registers.sql"),
     Step {
-        before: Some(DROP_SENTENCE_ADDED_IN_PLACE),
-        after: Some(FILL_SENTENCES),
+        before: &[DROP_SENTENCE_ADDED_IN_PLACE],
+        // The index format changed twice while files kept their version (rowids in 1549cde,
+        // tokens in 9cb0d50): rebuilding it here makes every older file's index current.
+        after: &[FILL_SENTENCES, REBUILD_SEARCH_INDEX],
         ..step!(6, "0006_sentence.sql")
     },
 ];
@@ -82,7 +85,7 @@ const FILL_BUILTIN_DATASETS: DataStep = DataStep {
     run: fill_builtin_datasets,
 };
 
-/// Version 3 added the search index: fill it for every record the file holds.
+/// Fills the search index (version 3) for every record the file holds, afresh.
 const REBUILD_SEARCH_INDEX: DataStep = DataStep {
     name: "rebuild the search index",
     run: |tx| crate::search::rebuild_index(tx),
@@ -104,11 +107,11 @@ const FILL_SENTENCES: DataStep = DataStep {
 /// Runs every step above `from` inside `tx`, setting `user_version` after each one.
 pub fn apply(tx: &Transaction<'_>, from: i64) -> Result<()> {
     for step in STEPS.iter().filter(|s| s.version > from) {
-        if let Some(data) = step.before {
+        for data in step.before {
             (data.run)(tx)?;
         }
         tx.execute_batch(step.sql)?;
-        if let Some(data) = step.after {
+        for data in step.after {
             (data.run)(tx)?;
         }
         tx.pragma_update(None, "user_version", step.version)?;
