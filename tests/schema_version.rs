@@ -183,7 +183,12 @@ fn assert_same_shape(found: &Shape, expected: &Shape, what: &str) {
     }
     first_difference("columns", &found.columns, &expected.columns, what);
     first_difference("indexes", &found.indexes, &expected.indexes, what);
-    first_difference("foreign keys", &found.foreign_keys, &expected.foreign_keys, what);
+    first_difference(
+        "foreign keys",
+        &found.foreign_keys,
+        &expected.foreign_keys,
+        what,
+    );
     first_difference("schema objects", &found.objects, &expected.objects, what);
 }
 
@@ -532,23 +537,35 @@ struct Fixture {
     version: i64,
     /// The file has `sentence` columns (version 5 after commit 7ba3821).
     sentence_in_place: bool,
+    /// Its dataset is of a shape migration 0002 had before a17c2a5: the migration loads the
+    /// built-in dataset afresh, so the dataset counts are today's, not the file's.
+    dataset_reloaded: bool,
 }
 
 const FIXTURES: &[Fixture] = &[
     Fixture {
+        file: "v2-3956ea9.db",
+        version: 2,
+        sentence_in_place: false,
+        dataset_reloaded: true,
+    },
+    Fixture {
         file: "v3-a17c2a5.db",
         version: 3,
         sentence_in_place: false,
+        dataset_reloaded: false,
     },
     Fixture {
         file: "v5-9094d7a-before-sentence.db",
         version: 5,
         sentence_in_place: false,
+        dataset_reloaded: false,
     },
     Fixture {
         file: "v5-d22bf3c-sentence-in-place.db",
         version: 5,
         sentence_in_place: true,
+        dataset_reloaded: false,
     },
 ];
 
@@ -564,6 +581,16 @@ const RECORD_TABLES: &[&str] = &[
     "designation",
     "glossary_term",
 ];
+
+fn record_counts(conn: &Connection) -> Vec<i64> {
+    RECORD_TABLES
+        .iter()
+        .map(|t| {
+            conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                .unwrap()
+        })
+        .collect()
+}
 
 /// `(table, key, quote, sentence)` of every record that quotes the report.
 fn sentences(conn: &Connection) -> Vec<(String, String, String, String)> {
@@ -637,13 +664,7 @@ fn every_fixture_migrates_to_the_current_schema_with_its_data() {
             assert_eq!(v, f.version, "{}: the fixture's version", f.file);
             let has = raw.prepare("SELECT sentence FROM figure LIMIT 1").is_ok();
             assert_eq!(has, f.sentence_in_place, "{}: the fixture's shape", f.file);
-            let counts: Vec<i64> = RECORD_TABLES
-                .iter()
-                .map(|t| {
-                    raw.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-                        .unwrap()
-                })
-                .collect();
+            let counts = record_counts(&raw);
             assert!(counts.iter().all(|&n| n > 0), "{}: {counts:?}", f.file);
             (counts, has.then(|| sentences(&raw)))
         };
@@ -652,18 +673,20 @@ fn every_fixture_migrates_to_the_current_schema_with_its_data() {
         assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION, "{}", f.file);
         let conn = db.connection();
         assert_same_shape(&shape_of(conn), &reference, f.file);
-        let counts: Vec<i64> = RECORD_TABLES
-            .iter()
-            .map(|t| {
-                conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-                    .unwrap()
-            })
-            .collect();
-        assert_eq!(
-            counts, counts_before,
-            "{}: records of {RECORD_TABLES:?}",
-            f.file
-        );
+        let counts = record_counts(conn);
+        if f.dataset_reloaded {
+            // The text and outline are the file's; the dataset is today's built-in one.
+            assert_eq!(
+                counts[..3],
+                counts_before[..3],
+                "{}: {RECORD_TABLES:?}",
+                f.file
+            );
+            let today = record_counts(default.connection());
+            assert_eq!(counts[3..], today[3..], "{}: {RECORD_TABLES:?}", f.file);
+        } else {
+            assert_eq!(counts, counts_before, "{}: {RECORD_TABLES:?}", f.file);
+        }
 
         // Every sentence is filled, holds its quote, and is the one the seed loader gives
         // the same quote today.

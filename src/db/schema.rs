@@ -65,6 +65,7 @@ pub const STEPS: &[Step] = &[
         ..step!(2, "0002_dataset.sql")
     },
     Step {
+        before: &[RELOAD_DATASET_OF_FIRST_VERSION_2],
         after: &[REBUILD_SEARCH_INDEX],
         ..step!(3, "0003_search.sql")
     },
@@ -83,6 +84,14 @@ pub const STEPS: &[Step] = &[
 const FILL_BUILTIN_DATASETS: DataStep = DataStep {
     name: "fill the dataset of the built-in reports",
     run: fill_builtin_datasets,
+};
+
+/// Commit a17c2a5 added columns to migration 0002 in place (`project.deadline`,
+/// `project_total.comparator` …), so version-2 files made by 3956ea9 lack them: their dataset
+/// tables held only built-in data, so they are made again by migration 0002 and its data step.
+const RELOAD_DATASET_OF_FIRST_VERSION_2: DataStep = DataStep {
+    name: "reload the dataset of a version-2 file made before a17c2a5",
+    run: reload_dataset_of_first_version_2,
 };
 
 /// Fills the search index (version 3) for every record the file holds, afresh.
@@ -154,6 +163,40 @@ fn has_column(tx: &Transaction<'_>, table: &str, column: &str) -> Result<bool> {
         )
         .optional()?
         .is_some())
+}
+
+fn reload_dataset_of_first_version_2(tx: &Transaction<'_>) -> Result<()> {
+    if has_column(tx, "project", "deadline")? {
+        return Ok(());
+    }
+    let dataset = STEPS
+        .iter()
+        .find(|s| s.version == 2)
+        .ok_or_else(|| Error::Data("the steps lack version 2".into()))?;
+    // The tables migration 0002 creates: those of version 2 less those of version 1.
+    let scratch = rusqlite::Connection::open_in_memory()?;
+    let tables = |c: &rusqlite::Connection| -> Result<Vec<String>> {
+        let mut st =
+            c.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")?;
+        let names = st.query_map([], |r| r.get(0))?;
+        Ok(names.collect::<rusqlite::Result<_>>()?)
+    };
+    for step in STEPS.iter().filter(|s| s.version < 2) {
+        scratch.execute_batch(step.sql)?;
+    }
+    let version_1 = tables(&scratch)?;
+    scratch.execute_batch(dataset.sql)?;
+    // Children before parents: 0002 creates every table after those it refers to.
+    for table in tables(&scratch)?.iter().rev() {
+        if !version_1.contains(table) {
+            tx.execute_batch(&format!("DROP TABLE IF EXISTS \"{table}\""))?;
+        }
+    }
+    tx.execute_batch(dataset.sql)?;
+    for data in dataset.after {
+        (data.run)(tx)?;
+    }
+    Ok(())
 }
 
 fn drop_sentence_added_in_place(tx: &Transaction<'_>) -> Result<()> {
