@@ -38,7 +38,7 @@ pub struct Db {
 /// The serialized image of the default database, generated from `seeds/` by
 /// [`build_default_image`] and checked in (tests/default_image.rs fails when it is stale;
 /// `GOVREPORT_BLESS=1 cargo test --test default_image` rewrites it).
-pub const DEFAULT_IMAGE: &[u8] = include_bytes!("db/default.sqlite");
+pub static DEFAULT_IMAGE: &[u8] = include_bytes!("db/default.sqlite");
 
 /// Builds the default database from the embedded seed files and returns its serialized
 /// image: what `src/db/default.sqlite` holds. The same seeds give the same bytes.

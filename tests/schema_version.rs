@@ -821,3 +821,24 @@ mod sha256 {
         h.iter().map(|x| format!("{x:08x}")).collect()
     }
 }
+
+#[test]
+fn a_file_that_cannot_use_wal_is_refused_with_what_to_do() {
+    // SQLite's `unix-dotfile` VFS has no shared memory, so WAL mode is out of reach: the same
+    // as a network file system.
+    let dir = TempDir::new("no-wal");
+    let path = dir.file("office.db");
+    let uri = format!("file:{}?vfs=unix-dotfile", path.display());
+    let err = Db::open(&uri).unwrap_err();
+    match &err {
+        Error::JournalMode { found, .. } => assert_ne!(found.to_lowercase(), "wal"),
+        other => panic!("expected JournalMode, got {other:?}"),
+    }
+    assert!(err.to_string().contains("local disk"), "{err}");
+    // Refused before anything was written: no schema, no data.
+    let conn = Connection::open(&path).unwrap();
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(tables, 0);
+}
