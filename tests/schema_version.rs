@@ -36,8 +36,9 @@ impl Drop for TempDir {
 
 /// The SQL of a schema object without its comments and layout: comments dropped, runs of
 /// whitespace made one space, no space next to `(`, `)` or `,` (string literals kept as
-/// written). `ALTER TABLE ADD COLUMN` writes its column as `, name type` at the end of the
-/// column list; this makes that equal to the same column written in a CREATE TABLE.
+/// written, plain identifiers without double quotes). `ALTER TABLE ADD COLUMN` writes its
+/// column as `, name type` at the end of the column list and `RENAME TO` writes `"name"`;
+/// this makes both equal to the same table written in a CREATE TABLE.
 fn normalized_sql(sql: &str) -> String {
     let mut out = String::new();
     let mut chars = sql.chars().peekable();
@@ -49,12 +50,26 @@ fn normalized_sql(sql: &str) -> String {
                     out.push(' ');
                 }
                 space = false;
-                out.push(c);
+                let mut quoted = String::new();
                 for d in chars.by_ref() {
-                    out.push(d);
                     if d == c {
                         break;
                     }
+                    quoted.push(d);
+                }
+                // `ALTER TABLE RENAME` writes the new name as "name": a plain identifier
+                // is the same with or without its double quotes.
+                let plain = c == '"'
+                    && quoted.starts_with(|x: char| x.is_ascii_alphabetic() || x == '_')
+                    && quoted
+                        .chars()
+                        .all(|x| x.is_ascii_alphanumeric() || x == '_');
+                if plain {
+                    out.push_str(&quoted);
+                } else {
+                    out.push(c);
+                    out.push_str(&quoted);
+                    out.push(c);
                 }
             }
             '-' if chars.peek() == Some(&'-') => {
@@ -287,6 +302,47 @@ fn a_new_file_gets_schema_and_data_and_reopens_unchanged() {
         bytes,
         "reopening must not write"
     );
+}
+
+#[test]
+fn the_comparison_sees_through_alter_table_but_not_through_changes() {
+    let altered = Connection::open_in_memory().unwrap();
+    altered
+        .execute_batch(
+            "CREATE TABLE t (a INTEGER, -- a comment
+                 b TEXT CHECK (b <> '--'),
+                 PRIMARY KEY (a));
+             CREATE TABLE child (t_a INTEGER REFERENCES t(a));
+             ALTER TABLE t ADD COLUMN c TEXT NOT NULL DEFAULT '';
+             ALTER TABLE t RENAME TO renamed;",
+        )
+        .unwrap();
+    let written = |sql: &str| {
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch(sql).unwrap();
+        shape_of(&c)
+    };
+    let same = written(
+        "CREATE TABLE renamed (
+             a INTEGER,
+             b TEXT CHECK (b <> '--'),
+             c TEXT NOT NULL DEFAULT '', /* added later */
+             PRIMARY KEY (a)
+         );
+         CREATE TABLE child (t_a INTEGER REFERENCES renamed(a));",
+    );
+    assert_eq!(shape_of(&altered), same);
+    for changed in [
+        "CREATE TABLE renamed (a INTEGER, b TEXT CHECK (b <> '-'), c TEXT NOT NULL DEFAULT '',
+             PRIMARY KEY (a)); CREATE TABLE child (t_a INTEGER REFERENCES renamed(a));",
+        "CREATE TABLE renamed (a INTEGER, b TEXT CHECK (b <> '--'), c TEXT NOT NULL,
+             PRIMARY KEY (a)); CREATE TABLE child (t_a INTEGER REFERENCES renamed(a));",
+        "CREATE TABLE renamed (a INTEGER, b TEXT CHECK (b <> '--'), c TEXT NOT NULL DEFAULT '',
+             PRIMARY KEY (a)); CREATE TABLE child (t_a INTEGER REFERENCES renamed(a));
+             CREATE INDEX child_t ON child(t_a);",
+    ] {
+        assert_ne!(shape_of(&altered), written(changed), "{changed}");
+    }
 }
 
 #[test]
