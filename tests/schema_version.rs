@@ -898,3 +898,31 @@ fn a_file_that_cannot_use_wal_is_refused_with_what_to_do() {
         .unwrap();
     assert_eq!(tables, 0);
 }
+
+#[test]
+fn a_record_whose_quote_is_not_where_it_says_fails_the_migration_whole() {
+    let dir = TempDir::new("bad-quote");
+    let f = &FIXTURES[2];
+    assert!(!f.sentence_in_place && f.version == 5);
+    let path = fixture_copy(&dir, f);
+    Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE figure SET quote_start = quote_start + 1 WHERE kind = 'target' AND id = 1",
+            [],
+        )
+        .unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let err = Db::open(&path).unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, Error::Data(_)), "{err:?}");
+    for part in ["schema version 6", "figure", "quote_start", "open it again"] {
+        assert!(message.contains(part), "{message}");
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the file changed");
+    let v: i64 = Connection::open(&path)
+        .unwrap()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, 5);
+}

@@ -22,9 +22,10 @@ pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 /// Rust code that a step needs beside its SQL, with the name it is known by.
 #[derive(Debug, Clone, Copy)]
 pub struct DataStep {
-    /// What it does, in a few words.
+    /// What it does, in a few words (errors it reports name it).
     pub name: &'static str,
-    /// Runs inside the migration's transaction, against the schema of its step.
+    /// Runs inside the migration's transaction, against the schema as it is at that point
+    /// of its step (the previous version before the SQL, the new one after).
     pub run: fn(&Transaction<'_>) -> Result<()>,
 }
 
@@ -116,12 +117,22 @@ const FILL_SENTENCES: DataStep = DataStep {
 /// Runs every step above `from` inside `tx`, setting `user_version` after each one.
 pub fn apply(tx: &Transaction<'_>, from: i64) -> Result<()> {
     for step in STEPS.iter().filter(|s| s.version > from) {
+        // A data step's own findings say where they arose; SQLite errors keep their variant.
+        let run = |data: &DataStep| {
+            (data.run)(tx).map_err(|e| match e {
+                Error::Data(m) => Error::Data(format!(
+                    "migrating to schema version {} ({}): {m}",
+                    step.version, data.name
+                )),
+                other => other,
+            })
+        };
         for data in step.before {
-            (data.run)(tx)?;
+            run(data)?;
         }
         tx.execute_batch(step.sql)?;
         for data in step.after {
-            (data.run)(tx)?;
+            run(data)?;
         }
         tx.pragma_update(None, "user_version", step.version)?;
     }
