@@ -1,5 +1,7 @@
--- govreport schema, version 5. The one source of the schema: the library runs this file on
--- a new database and `migrations/` on an older one (PRAGMA user_version holds the version).
+-- govreport schema, version 6: the readable reference. The library creates and upgrades
+-- files by running `migrations/` in order (the one history, PRAGMA user_version holds the
+-- version); tests/schema_version.rs proves this file equals their result. Change the schema
+-- by adding a migration, then update this file to match.
 --
 -- Conventions:
 --   * Every row that comes from a report carries `report_id`, so reports of other years and
@@ -8,7 +10,9 @@
 --   * `quote` columns hold a verbatim substring of the paragraph named by `paragraph_id`;
 --     `quote_start` is its offset in that paragraph, in characters (not bytes); `sentence` is
 --     the whole sentence of the paragraph around the quote (from after the previous 。！？； to
---     the next one), so the source sentence travels with every fact.
+--     the next one), so the source sentence travels with every fact. It arrived in version 6
+--     by ADD COLUMN, which needs the default '' for NOT NULL; the migration fills it for every
+--     record.
 --   * Values keep the number and unit as written (`value`, `unit`) and the same amount in a
 --     base unit (`base_value`, `base_unit`): 亿元/万元 -> 元, 万人次 -> 人次, 万亩 -> 亩,
 --     亿斤 -> 斤, 万平方米 -> 平方米 (src/units.rs holds the table).
@@ -79,7 +83,7 @@ CREATE TABLE figure (
     deadline_text TEXT,                               -- '6月底前' as written
     quote         TEXT NOT NULL CHECK (length(quote) > 0),
     quote_start   INTEGER NOT NULL CHECK (quote_start >= 0),
-    sentence     TEXT NOT NULL,                       -- the whole sentence of the paragraph around the quote
+    sentence     TEXT NOT NULL DEFAULT '',            -- the whole sentence around the quote (v6)
     PRIMARY KEY (kind, id),
     CHECK ((deadline IS NULL) = (deadline_text IS NULL))
 );
@@ -105,7 +109,7 @@ CREATE TABLE project (
     paragraph_id    INTEGER NOT NULL REFERENCES paragraph(id),
     quote           TEXT NOT NULL CHECK (length(quote) > 0),
     quote_start     INTEGER NOT NULL CHECK (quote_start >= 0),
-    sentence     TEXT NOT NULL,                       -- the whole sentence of the paragraph around the quote
+    sentence     TEXT NOT NULL DEFAULT '',            -- the whole sentence around the quote (v6)
     CHECK ((investment IS NULL) = (investment_unit IS NULL)),
     CHECK ((deadline IS NULL) = (deadline_text IS NULL))
 );
@@ -138,7 +142,7 @@ CREATE TABLE project_total (
     paragraph_id INTEGER NOT NULL REFERENCES paragraph(id),
     quote        TEXT NOT NULL CHECK (length(quote) > 0),
     quote_start  INTEGER NOT NULL CHECK (quote_start >= 0),
-    sentence     TEXT NOT NULL                        -- the whole sentence of the paragraph around the quote
+    sentence     TEXT NOT NULL DEFAULT ''             -- the whole sentence around the quote (v6)
 );
 
 -- One row: one named town, subdistrict, village, community or cluster of villages.
@@ -153,7 +157,7 @@ CREATE TABLE place (
     paragraph_id  INTEGER NOT NULL REFERENCES paragraph(id),
     quote         TEXT NOT NULL CHECK (length(quote) > 0),
     quote_start   INTEGER NOT NULL CHECK (quote_start >= 0),
-    sentence     TEXT NOT NULL,                       -- the whole sentence of the paragraph around the quote
+    sentence     TEXT NOT NULL DEFAULT '',            -- the whole sentence around the quote (v6)
     UNIQUE (report_id, name)
 );
 
@@ -168,7 +172,7 @@ CREATE TABLE designation (
     paragraph_id INTEGER NOT NULL REFERENCES paragraph(id),
     quote        TEXT NOT NULL CHECK (length(quote) > 0),
     quote_start  INTEGER NOT NULL CHECK (quote_start >= 0),
-    sentence     TEXT NOT NULL,                       -- the whole sentence of the paragraph around the quote
+    sentence     TEXT NOT NULL DEFAULT '',            -- the whole sentence around the quote (v6)
     PRIMARY KEY (place_id, ordinal)
 );
 

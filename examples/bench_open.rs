@@ -1,12 +1,15 @@
 //! Benchmark: opening the embedded default database and answering a first query, next to
-//! the floor (raw rusqlite deserializing the same image) and to replaying the data from
-//! the seed files, measured in the same run.
+//! the floor (raw rusqlite deserializing the same image), measured in the same run: the
+//! first open in a fresh process (child processes: this program re-run with `--child`),
+//! later opens, and the old path that rebuilt the image from the seed files.
 //!
 //! Run: `cargo run --release --example bench_open` (add `-- --runs N` to change the
-//! repetitions; default 2000).
+//! repetitions, default 2000; `--children N` the fresh processes per row, default 31).
 
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use govreport::db::DEFAULT_IMAGE;
 use rusqlite::Connection;
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -21,23 +24,68 @@ fn first_query(conn: &Connection) -> String {
         .unwrap()
 }
 
+/// Raw rusqlite: a writable in-memory copy of `image`, as `open_default` makes.
+fn raw_open(image: &[u8]) -> Connection {
+    let mut conn = Connection::open_in_memory().unwrap();
+    conn.deserialize_read_exact(rusqlite::MAIN_DB, image, image.len(), false)
+        .unwrap();
+    conn
+}
+
+/// In a child: times the first open of its kind in this process and prints nanoseconds.
+fn child(kind: &str) {
+    let t = Instant::now();
+    let q = match kind {
+        "open_default" => first_query(govreport::Db::open_default().unwrap().connection()),
+        "floor" => first_query(&raw_open(DEFAULT_IMAGE)),
+        "rebuild" => first_query(&raw_open(&govreport::db::build_default_image().unwrap())),
+        other => panic!("unknown child kind {other}"),
+    };
+    let took = t.elapsed();
+    assert_eq!(q, "地区生产总值增速");
+    println!("{}", took.as_nanos());
+}
+
+/// The median of the first open of `kind` over `n` fresh processes.
+fn in_children(kind: &str, n: usize) -> Duration {
+    let exe = std::env::current_exe().unwrap();
+    let times = (0..n)
+        .map(|_| {
+            let out = Command::new(&exe).args(["--child", kind]).output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let ns: u64 = String::from_utf8(out.stdout)
+                .unwrap()
+                .trim()
+                .parse()
+                .unwrap();
+            Duration::from_nanos(ns)
+        })
+        .collect();
+    median(times)
+}
+
+fn arg(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let runs: usize = args
-        .iter()
-        .position(|a| a == "--runs")
-        .and_then(|i| args.get(i + 1))
-        .map(|s| s.parse().expect("--runs N"))
-        .unwrap_or(2000);
+    if let Some(kind) = arg(&args, "--child") {
+        return child(&kind);
+    }
+    let runs: usize = arg(&args, "--runs").map_or(2000, |s| s.parse().expect("--runs N"));
+    let children: usize = arg(&args, "--children").map_or(31, |s| s.parse().expect("--children N"));
 
-    // The first call in a process builds the image from the embedded seeds.
-    let t = Instant::now();
-    let db = govreport::Db::open_default().unwrap();
-    let cold = t.elapsed();
-    assert_eq!(first_query(db.connection()), "地区生产总值增速");
-    drop(db);
-
-    let image = govreport::db::build_default_image().unwrap();
+    let first_floor = in_children("floor", children);
+    let first_lib = in_children("open_default", children);
+    let first_rebuild = in_children("rebuild", children.min(11));
 
     let mut library = Vec::with_capacity(runs);
     let mut floor = Vec::with_capacity(runs);
@@ -52,9 +100,7 @@ fn main() {
 
         // Floor: raw rusqlite deserializing the same image into a writable in-memory copy.
         let t = Instant::now();
-        let mut conn = Connection::open_in_memory().unwrap();
-        conn.deserialize_read_exact(rusqlite::MAIN_DB, image.as_slice(), image.len(), false)
-            .unwrap();
+        let conn = raw_open(DEFAULT_IMAGE);
         let q = first_query(&conn);
         floor.push(t.elapsed());
         drop(conn);
@@ -64,20 +110,54 @@ fn main() {
     let replay_runs = (runs / 20).max(5);
     let mut replay = Vec::with_capacity(replay_runs);
     for _ in 0..replay_runs {
-        // Replay: build the database from the seed files on every open.
+        // The old path: build the database from the seed files, then deserialize it.
         let t = Instant::now();
         let image = govreport::db::build_default_image().unwrap();
-        let mut conn = Connection::open_in_memory().unwrap();
-        conn.deserialize_read_exact(rusqlite::MAIN_DB, image.as_slice(), image.len(), false)
-            .unwrap();
-        let q = first_query(&conn);
+        let q = first_query(&raw_open(&image));
         replay.push(t.elapsed());
         std::hint::black_box(q);
     }
 
-    let lib = median(library);
     let raw = median(floor);
-    let rep = median(replay);
+    let row = |work: &str, d: Duration| {
+        println!(
+            "| {work} | {:.1} µs | {:.2}x |",
+            d.as_secs_f64() * 1e6,
+            d.as_secs_f64() / raw.as_secs_f64()
+        );
+    };
+    println!(
+        "later opens: {runs} runs (rebuild: {replay_runs}); first opens: median of {children} \
+         fresh processes (rebuild: {}); medians",
+        children.min(11)
+    );
+    println!("| work | median | vs floor |");
+    println!("|---|---|---|");
+    row(
+        "floor: raw rusqlite open_in_memory + deserialize a writable copy of the image + first query",
+        raw,
+    );
+    row(
+        "`Db::open_default()` + first query, later opens",
+        median(library),
+    );
+    row(
+        "**first `Db::open_default()` in a process** + first query",
+        first_lib,
+    );
+    row(
+        "first raw deserialize in a process + first query",
+        first_floor,
+    );
+    row(
+        "old path, later opens: rebuild the image from the seed files + deserialize + first query",
+        median(replay),
+    );
+    row(
+        "old path, first in a process: rebuild from the seeds + deserialize + first query",
+        first_rebuild,
+    );
+    println!();
     let seeds: usize = govreport::seed::BUILTIN
         .iter()
         .map(|f| {
@@ -92,32 +172,8 @@ fn main() {
                 + f.undefined_terms.len()
         })
         .sum();
-    println!("runs: {runs} (replay: {replay_runs}); medians");
-    println!("| work | median | vs floor |");
-    println!("|---|---|---|");
     println!(
-        "| raw rusqlite: open_in_memory + deserialize image copy + first query (floor) | {:.1} µs | 1.00x |",
-        raw.as_secs_f64() * 1e6
-    );
-    println!(
-        "| `Db::open_default()` + first query | {:.1} µs | {:.2}x |",
-        lib.as_secs_f64() * 1e6,
-        lib.as_secs_f64() / raw.as_secs_f64()
-    );
-    println!(
-        "| replay: build from the embedded seed files + first query | {:.1} µs | {:.1}x |",
-        rep.as_secs_f64() * 1e6,
-        rep.as_secs_f64() / raw.as_secs_f64()
-    );
-    println!(
-        "| first `open_default()` in a process (builds the image once) | {:.1} µs | {:.1}x |",
-        cold.as_secs_f64() * 1e6,
-        cold.as_secs_f64() / raw.as_secs_f64()
-    );
-    println!();
-    println!(
-        "database image: {} bytes; embedded seed files: {} bytes",
-        image.len(),
-        seeds
+        "database image (src/db/default.sqlite): {} bytes; embedded seed files: {seeds} bytes",
+        DEFAULT_IMAGE.len()
     );
 }

@@ -25,7 +25,6 @@ CREATE TABLE figure (
     deadline_text TEXT,                               -- '6月底前' as written
     quote         TEXT NOT NULL CHECK (length(quote) > 0),
     quote_start   INTEGER NOT NULL CHECK (quote_start >= 0),
-    sentence     TEXT NOT NULL,                       -- the whole sentence of the paragraph around the quote
     PRIMARY KEY (kind, id),
     CHECK ((deadline IS NULL) = (deadline_text IS NULL))
 );
@@ -51,7 +50,6 @@ CREATE TABLE project (
     paragraph_id    INTEGER NOT NULL REFERENCES paragraph(id),
     quote           TEXT NOT NULL CHECK (length(quote) > 0),
     quote_start     INTEGER NOT NULL CHECK (quote_start >= 0),
-    sentence     TEXT NOT NULL,                       -- the whole sentence of the paragraph around the quote
     CHECK ((investment IS NULL) = (investment_unit IS NULL)),
     CHECK ((deadline IS NULL) = (deadline_text IS NULL))
 );
@@ -83,8 +81,7 @@ CREATE TABLE project_total (
     section_id   INTEGER NOT NULL REFERENCES section(id),
     paragraph_id INTEGER NOT NULL REFERENCES paragraph(id),
     quote        TEXT NOT NULL CHECK (length(quote) > 0),
-    quote_start  INTEGER NOT NULL CHECK (quote_start >= 0),
-    sentence     TEXT NOT NULL                        -- the whole sentence of the paragraph around the quote
+    quote_start  INTEGER NOT NULL CHECK (quote_start >= 0)
 );
 
 -- One row: one named town, subdistrict, village, community or cluster of villages.
@@ -99,7 +96,6 @@ CREATE TABLE place (
     paragraph_id  INTEGER NOT NULL REFERENCES paragraph(id),
     quote         TEXT NOT NULL CHECK (length(quote) > 0),
     quote_start   INTEGER NOT NULL CHECK (quote_start >= 0),
-    sentence     TEXT NOT NULL,                       -- the whole sentence of the paragraph around the quote
     UNIQUE (report_id, name)
 );
 
@@ -114,7 +110,6 @@ CREATE TABLE designation (
     paragraph_id INTEGER NOT NULL REFERENCES paragraph(id),
     quote        TEXT NOT NULL CHECK (length(quote) > 0),
     quote_start  INTEGER NOT NULL CHECK (quote_start >= 0),
-    sentence     TEXT NOT NULL,                       -- the whole sentence of the paragraph around the quote
     PRIMARY KEY (place_id, ordinal)
 );
 

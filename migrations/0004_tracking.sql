@@ -54,8 +54,10 @@ CREATE TABLE milestone (
 );
 CREATE INDEX milestone_task ON milestone(task_id, due_date);
 
--- One row: one progress report on a target, a task, a project the report names, or a project
--- of the key-project register (register_project, version 5) for one period.
+-- One row: one progress report on a target, a task or a project the report names, for one
+-- period. The subject kind 'register_project' is reserved here for the register that
+-- migration 0005 adds (the trigger below refuses it until then): the table is append-only,
+-- so the check is written once, not rebuilt.
 -- Append-only: rows are never updated or deleted (the triggers below refuse it); a
 -- correction is a new row whose supersedes_id names the row it replaces, and both stay.
 CREATE TABLE progress (
@@ -120,7 +122,7 @@ WHEN NOT CASE NEW.subject_kind
     WHEN 'target' THEN EXISTS (SELECT 1 FROM figure WHERE kind = 'target' AND id = NEW.subject_id)
     WHEN 'task' THEN EXISTS (SELECT 1 FROM task WHERE id = NEW.subject_id)
     WHEN 'project' THEN EXISTS (SELECT 1 FROM project WHERE id = NEW.subject_id)
-    ELSE EXISTS (SELECT 1 FROM register_project WHERE id = NEW.subject_id)
+    ELSE 0 -- no other subject exists at version 4 (migration 0005 adds register projects)
 END
 BEGIN
     SELECT RAISE(ABORT, 'progress: unknown subject');

@@ -80,3 +80,17 @@ CREATE TABLE village_year (
     PRIMARY KEY (place_id, year),
     CHECK ((collective_income IS NULL) = (collective_income_base IS NULL))
 );
+
+-- Progress on a register project: the subject check of migration 0004 now finds the register
+-- (until this version it refused the kind, as the table did not exist).
+DROP TRIGGER progress_subject_exists;
+CREATE TRIGGER progress_subject_exists BEFORE INSERT ON progress
+WHEN NOT CASE NEW.subject_kind
+    WHEN 'target' THEN EXISTS (SELECT 1 FROM figure WHERE kind = 'target' AND id = NEW.subject_id)
+    WHEN 'task' THEN EXISTS (SELECT 1 FROM task WHERE id = NEW.subject_id)
+    WHEN 'project' THEN EXISTS (SELECT 1 FROM project WHERE id = NEW.subject_id)
+    ELSE EXISTS (SELECT 1 FROM register_project WHERE id = NEW.subject_id)
+END
+BEGIN
+    SELECT RAISE(ABORT, 'progress: unknown subject');
+END;

@@ -2,29 +2,15 @@
 
 use std::path::{Path, PathBuf};
 
-use once_cell::sync::Lazy;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::error::{Error, Result};
 use crate::report::{Paragraph, Report, Section, SectionKind};
 use crate::seed;
 
-/// The schema version this library writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 5;
+pub mod schema;
 
-/// The full current schema, run on a new database.
-pub const SCHEMA_SQL: &str = include_str!("../schema.sql");
-
-/// Steps that bring an older database up to date: `(version reached, SQL)`, in order.
-/// Version 1 held the report text and outline; version 2 added the dataset; version 3 the
-/// search index; version 4 the tracking tables (units, tasks, progress); version 5 the
-/// registers (key projects, villages).
-pub const MIGRATIONS: &[(i64, &str)] = &[
-    (2, include_str!("../migrations/0002_dataset.sql")),
-    (3, include_str!("../migrations/0003_search.sql")),
-    (4, include_str!("../migrations/0004_tracking.sql")),
-    (5, include_str!("../migrations/0005_registers.sql")),
-];
+pub use schema::{SCHEMA_SQL, SCHEMA_VERSION};
 
 /// How [`Db::open_with`] opens a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,14 +35,18 @@ pub struct Db {
     conn: Connection,
 }
 
-/// The serialized image of the default database, built once per process on first use.
-static DEFAULT_IMAGE: Lazy<std::result::Result<Vec<u8>, String>> =
-    Lazy::new(|| build_default_image().map_err(|e| e.to_string()));
+/// The serialized image of the default database, generated from `seeds/` by
+/// [`build_default_image`] and checked in (tests/default_image.rs fails when it is stale;
+/// `GOVREPORT_BLESS=1 cargo test --test default_image` rewrites it).
+pub static DEFAULT_IMAGE: &[u8] = include_bytes!("db/default.sqlite");
 
-/// Builds the default database in memory and returns its serialized image.
+/// Builds the default database from the embedded seed files and returns its serialized
+/// image: what `src/db/default.sqlite` holds. The same seeds give the same bytes.
 pub fn build_default_image() -> Result<Vec<u8>> {
     let mut conn = Connection::open_in_memory()?;
     initialize(&mut conn)?;
+    // VACUUM writes the pages afresh, in order, without free pages: the smallest image.
+    conn.execute_batch("VACUUM")?;
     Ok(conn.serialize(rusqlite::MAIN_DB)?.to_vec())
 }
 
@@ -65,11 +55,12 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Creates the schema and loads every built-in report, in one transaction.
+/// Creates the schema (every step of [`schema::STEPS`] from empty) and loads every built-in
+/// report, in one transaction.
 fn initialize(conn: &mut Connection) -> Result<()> {
     configure(conn)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    tx.execute_batch(SCHEMA_SQL)?;
+    schema::apply(&tx, 0)?;
     for files in seed::BUILTIN {
         let parsed = files.parse()?;
         seed::load(&tx, &parsed, files.report_txt)?;
@@ -82,15 +73,16 @@ fn initialize(conn: &mut Connection) -> Result<()> {
 
 /// On-disk files are written in WAL mode, so readers never block the writer and a killed
 /// writer leaves the file intact; read-only opens leave the journal mode as it is.
-fn set_wal(conn: &Connection, mode: OpenMode) -> Result<()> {
+fn set_wal(conn: &Connection, mode: OpenMode, path: &Path) -> Result<()> {
     if mode != OpenMode::ReadOnly {
         let journal: String =
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
         // An in-memory or temporary database (`:memory:`, `""`) stays in memory mode.
         if !journal.eq_ignore_ascii_case("wal") && !journal.eq_ignore_ascii_case("memory") {
-            return Err(Error::InvalidArgument(format!(
-                "the database could not switch to WAL mode (journal_mode is {journal})"
-            )));
+            return Err(Error::JournalMode {
+                path: PathBuf::from(path),
+                found: journal,
+            });
         }
     }
     Ok(())
@@ -108,30 +100,7 @@ fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
     if from_now != from {
         return Ok(());
     }
-    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > from) {
-        tx.execute_batch(sql)?;
-        if *version == 2 {
-            // Version 2 added the dataset: fill it for the built-in reports the file holds.
-            for files in seed::BUILTIN {
-                let parsed = files.parse()?;
-                let present: Option<i64> = tx
-                    .query_row(
-                        "SELECT id FROM report WHERE slug = ?1",
-                        [&parsed.report.report.slug],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                if present.is_some() {
-                    seed::load_dataset(&tx, &parsed)?;
-                }
-            }
-        }
-        if *version == 3 {
-            // Version 3 added the search index: fill it for every record the file holds.
-            crate::search::rebuild_index(&tx)?;
-        }
-        tx.pragma_update(None, "user_version", version)?;
-    }
+    schema::apply(&tx, from)?;
     tx.commit()?;
     Ok(())
 }
@@ -139,16 +108,12 @@ fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
 impl Db {
     /// The built-in Yanshi 2024 database, in memory, with everything loaded.
     ///
-    /// The first call in a process builds the data from the embedded seed files (a few
-    /// milliseconds) and keeps its serialized image; every call then deserializes a copy of
-    /// that image. Changes made to the returned database are private to it and are lost
-    /// when it is dropped.
+    /// Every call, the first in a process included, deserializes a copy of the image
+    /// compiled into the library ([`DEFAULT_IMAGE`]). Changes made to the returned database
+    /// are private to it and are lost when it is dropped.
     pub fn open_default() -> Result<Db> {
-        let image = DEFAULT_IMAGE
-            .as_ref()
-            .map_err(|e| Error::Data(format!("building the default database failed: {e}")))?;
         let mut conn = Connection::open_in_memory()?;
-        conn.deserialize_read_exact(rusqlite::MAIN_DB, image.as_slice(), image.len(), false)?;
+        conn.deserialize_read_exact(rusqlite::MAIN_DB, DEFAULT_IMAGE, DEFAULT_IMAGE.len(), false)?;
         configure(&conn)?;
         Ok(Db { conn })
     }
@@ -190,7 +155,7 @@ impl Db {
             if tables > 0 {
                 return Err(Error::NotAGovreportDatabase { path: owned() });
             }
-            set_wal(&conn, mode)?;
+            set_wal(&conn, mode, path)?;
             if mode == OpenMode::ReadOnly {
                 return Err(Error::SchemaTooOld {
                     path: owned(),
@@ -207,11 +172,11 @@ impl Db {
                     required: SCHEMA_VERSION,
                 });
             }
-            set_wal(&conn, mode)?;
+            set_wal(&conn, mode, path)?;
             configure(&conn)?;
             migrate(&mut conn, version)?;
         } else {
-            set_wal(&conn, mode)?;
+            set_wal(&conn, mode, path)?;
         }
         configure(&conn)?;
         Ok(Db { conn })

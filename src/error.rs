@@ -47,6 +47,21 @@ pub enum Error {
         path: PathBuf,
     },
 
+    /// A file opened for writing could not be switched to WAL journal mode (readers beside
+    /// a writer, and a killed writer leaving the file intact, rely on it). Nothing was
+    /// written; put the file on a local file system that supports WAL's shared memory.
+    #[error(
+        "{path}: the database could not switch to WAL journal mode (it stayed in {found} \
+         mode); move the file to a local disk (WAL needs shared memory, which network \
+         file systems lack) and open it again"
+    )]
+    JournalMode {
+        /// The file that was opened.
+        path: PathBuf,
+        /// The journal mode SQLite reported instead of `wal`.
+        found: String,
+    },
+
     /// A caller passed a value the library cannot use (an unknown code, a bad date …).
     #[error("invalid argument: {0}")]
     InvalidArgument(String),

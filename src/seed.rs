@@ -304,15 +304,13 @@ impl SeedFiles {
     }
 }
 
-/// Where a quote stands: its paragraph, its offset there in characters, and its sentence.
+/// Where a quote stands: its paragraph and its offset there in characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuoteSite {
     /// Index into `Outline::paragraphs`.
     pub paragraph_index: usize,
     /// Offset of the quote in the paragraph, in characters.
     pub char_offset: usize,
-    /// The whole sentence (or sentences) of the paragraph around the quote.
-    pub sentence: String,
 }
 
 /// Characters that end a sentence of the report.
@@ -363,11 +361,9 @@ impl ParsedSeed {
         }
         let paragraph_index = self.starts.partition_point(|&s| s <= byte) - 1;
         let start = self.starts[paragraph_index];
-        let text = &self.outline.paragraphs[paragraph_index].text;
         Ok(QuoteSite {
             paragraph_index,
             char_offset: self.joined[start..byte].chars().count(),
-            sentence: sentence_around(text, byte - start, quote.len()).to_string(),
         })
     }
 
@@ -429,10 +425,13 @@ pub fn load(tx: &Transaction<'_>, seed: &ParsedSeed, source_text: &str) -> Resul
     for (i, p) in seed.outline.paragraphs.iter().enumerate() {
         st.execute(params![p.id, r.id, p.section_id, i as i64 + 1, p.text])?;
     }
-    load_dataset(tx, seed)
+    load_dataset(tx, seed)?;
+    crate::db::schema::fill_sentences(tx)
 }
 
-/// Inserts the records of a report whose text and outline are already in the database.
+/// Inserts the records of a report whose text and outline are already in the database, in
+/// the columns of schema version 2 (the data step of that version runs it); `sentence`
+/// (version 6) is computed from the text by [`crate::db::schema::fill_sentences`].
 pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
     let r = &seed.report.report;
     let base = seed.report.id_base;
@@ -444,9 +443,9 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
         let mut st = tx.prepare(
             "INSERT INTO figure (id, kind, report_id, year, area, section_id, paragraph_id,
                 metric, value, written, unit, qualifier, comparator, measure, base_value,
-                base_unit, deadline, deadline_text, quote, quote_start, sentence)
+                base_unit, deadline, deadline_text, quote, quote_start)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                     ?17, ?18, ?19, ?20, ?21)",
+                     ?17, ?18, ?19, ?20)",
         )?;
         for f in list {
             let what = format!("{kind} {}", f.id);
@@ -473,8 +472,7 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
                 f.deadline,
                 f.deadline_text,
                 f.quote,
-                site.char_offset as i64,
-                site.sentence
+                site.char_offset as i64
             ])
             .map_err(|e| Error::Data(format!("{what}: {e}")))?;
         }
@@ -482,8 +480,8 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
     let mut st = tx.prepare(
         "INSERT INTO project (id, report_id, name, year, status, status_code, investment,
             investment_unit, investment_base, area, section_id, paragraph_id, quote, quote_start,
-            deadline, deadline_text, sentence)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            deadline, deadline_text)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?;
     let mut company = tx.prepare(
         "INSERT INTO project_company (project_id, ordinal, company) VALUES (?1, ?2, ?3)",
@@ -512,8 +510,7 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
             pr.quote,
             site.char_offset as i64,
             pr.deadline,
-            pr.deadline_text,
-            site.sentence
+            pr.deadline_text
         ])
         .map_err(|e| Error::Data(format!("{what}: {e}")))?;
         for (i, c) in pr.companies.iter().enumerate() {
@@ -523,8 +520,8 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
     let mut st = tx.prepare(
         "INSERT INTO project_total (id, report_id, year, scope, metric, value, written, unit,
             base_value, base_unit, section_id, paragraph_id, quote, quote_start, qualifier,
-            comparator, sentence)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            comparator)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?;
     for t in &seed.project_totals {
         let what = format!("project total {}", t.id);
@@ -547,18 +544,17 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
             t.quote,
             site.char_offset as i64,
             t.qualifier,
-            t.comparator,
-            site.sentence
+            t.comparator
         ])
         .map_err(|e| Error::Data(format!("{what}: {e}")))?;
     }
     let mut st = tx.prepare(
         "INSERT INTO place (id, report_id, name, kind, town, village_count, paragraph_id,
-            quote, quote_start, sentence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            quote, quote_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     let mut des = tx.prepare(
         "INSERT INTO designation (place_id, ordinal, name, level, year, status, paragraph_id,
-            quote, quote_start, sentence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            quote, quote_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     for pl in &seed.places {
         let what = format!("place {}", pl.id);
@@ -572,8 +568,7 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
             pl.village_count,
             para(site.paragraph_index).id,
             pl.quote,
-            site.char_offset as i64,
-            site.sentence
+            site.char_offset as i64
         ])
         .map_err(|e| Error::Data(format!("{what}: {e}")))?;
         for (i, d) in pl.designations.iter().enumerate() {
@@ -587,8 +582,7 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
                 d.status,
                 para(site.paragraph_index).id,
                 d.quote,
-                site.char_offset as i64,
-                site.sentence
+                site.char_offset as i64
             ])
             .map_err(|e| Error::Data(format!("{what}: {e}")))?;
         }
