@@ -32,6 +32,7 @@
 
 #![warn(missing_docs)]
 
+pub mod code;
 pub mod db;
 pub mod error;
 pub mod export;
@@ -45,9 +46,11 @@ pub mod registers;
 pub mod report;
 pub mod search;
 pub mod seed;
+pub mod time;
 pub mod tracking;
 pub mod units;
 
+pub use code::TextCode;
 pub use db::{Db, OpenMode, SCHEMA_VERSION};
 pub use error::{Error, Result};
 pub use export::Export;

@@ -13,6 +13,7 @@
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
+use crate::code::TextCode;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::report::Section;
@@ -35,9 +36,8 @@ pub enum StatusCode {
     InOperation,
 }
 
-impl StatusCode {
-    /// All codes, in the order of a project's life.
-    pub const ALL: [StatusCode; 6] = [
+impl TextCode for StatusCode {
+    const ALL: &'static [StatusCode] = &[
         StatusCode::Planning,
         StatusCode::ToStart,
         StatusCode::UnderConstruction,
@@ -45,9 +45,10 @@ impl StatusCode {
         StatusCode::Completed,
         StatusCode::InOperation,
     ];
+    const WHAT: &'static str = "project status";
 
     /// The code stored in the database.
-    pub fn code(self) -> &'static str {
+    fn code(self) -> &'static str {
         match self {
             StatusCode::Planning => "planning",
             StatusCode::ToStart => "to_start",
@@ -57,12 +58,8 @@ impl StatusCode {
             StatusCode::InOperation => "in_operation",
         }
     }
-
-    /// The status for a code; [`Error::InvalidArgument`] for an unknown one.
-    pub fn from_code(code: &str) -> Result<StatusCode> {
-        crate::error::from_code(&Self::ALL, Self::code, "project status", code)
-    }
 }
+crate::code::inherent_text_code!(StatusCode);
 
 /// One named project.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -258,10 +258,13 @@ pub unsafe extern "C" fn govreport_register_village_rollup_json(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         string_call(db, out, |db| {
-            if !(1949..=2200).contains(&year) {
+            if !crate::time::YEARS.contains(&year) {
                 return Err(Failure::new(
                     GOVREPORT_INVALID_ARGUMENT,
-                    format!("invalid argument: year {year} is outside 1949–2200"),
+                    format!(
+                        "invalid argument: year {year} is outside {}",
+                        crate::time::years_text()
+                    ),
                 ));
             }
             json(&db.village_rollup(db.report()?.id, year)?)

@@ -43,7 +43,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::code::TextCode;
 use crate::error::Error;
+use crate::time;
+use crate::units;
 
 pub mod projects;
 pub mod synthetic;
@@ -229,6 +232,20 @@ pub enum FileFormat {
     Xlsx,
 }
 
+impl TextCode for FileFormat {
+    const ALL: &'static [FileFormat] = &[FileFormat::Csv, FileFormat::Xlsx];
+    const WHAT: &'static str = "file format";
+
+    /// The name used on the command line and in JSON: `csv` or `xlsx`.
+    fn code(self) -> &'static str {
+        match self {
+            FileFormat::Csv => "csv",
+            FileFormat::Xlsx => "xlsx",
+        }
+    }
+}
+crate::code::inherent_text_code!(FileFormat);
+
 impl FileFormat {
     /// The format for a file name's extension (`.csv`/`.tsv`/`.txt`, `.xlsx`/`.xlsm`/`.xls`/
     /// `.ods`); [`Error::InvalidArgument`] for any other.
@@ -246,14 +263,6 @@ impl FileFormat {
                 "{}: unknown register file type (use .csv or .xlsx)",
                 path.display()
             ))),
-        }
-    }
-
-    /// The name used on the command line and in JSON: `csv` or `xlsx`.
-    pub fn code(self) -> &'static str {
-        match self {
-            FileFormat::Csv => "csv",
-            FileFormat::Xlsx => "xlsx",
         }
     }
 }
@@ -496,10 +505,9 @@ pub(crate) fn map_header(
             ignored.push(cell.trim().to_owned());
             continue;
         };
-        let to_wan = match (col.money, unit) {
-            (true, Some("亿元")) => 10_000.0,
-            (true, Some("元")) => 0.0001,
-            _ => 1.0,
+        let to_wan = match unit.filter(|_| col.money) {
+            Some(unit) => units::ratio(unit, "万元").unwrap_or(1.0),
+            None => 1.0,
         };
         if let Some(first) = mapped.get(col.key) {
             problems.push(RowProblem {
@@ -685,7 +693,8 @@ pub(crate) fn round_to(v: f64, digits: i32) -> f64 {
 
 /// 万元 -> 元, rounded to the fen.
 pub(crate) fn wan_to_yuan(v: f64) -> f64 {
-    round_to(v * 10_000.0, 2)
+    // 元 is the base unit of money, so 万元's multiplier is the factor.
+    round_to(v * units::base_of("万元").1, 2)
 }
 
 /// Whether a row is blank or a total row (合计/总计/小计 in its first cells).
@@ -725,48 +734,20 @@ pub(crate) fn parse_date(text: &str) -> Result<String, String> {
 }
 
 fn check_ymd(y: u32, m: u32, d: u32) -> Result<(), String> {
-    if !(1949..=2200).contains(&y) {
-        return Err(format!("year {y} is out of range (1949-2200)"));
-    }
+    let Some(y) = i32::try_from(y).ok().filter(|y| time::YEARS.contains(y)) else {
+        return Err(format!(
+            "year {y} is out of range ({}-{})",
+            time::YEARS.start(),
+            time::YEARS.end()
+        ));
+    };
     if !(1..=12).contains(&m) {
         return Err(format!("month {m} does not exist"));
     }
-    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
-    let days = match m {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    if d == 0 || d > days {
+    if d == 0 || d > time::days_in_month(y, m) {
         return Err(format!("day {d} does not exist in {y}-{m:02}"));
     }
     Ok(())
-}
-
-/// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ`.
-pub(crate) fn now_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 /// A name reduced for matching: whitespace, brackets, quotes and separators removed.
@@ -935,6 +916,5 @@ mod tests {
             ("总投资".into(), Some("亿元"))
         );
         assert_eq!(normalize_header("2024年计划投资(万元)").0, "计划投资");
-        assert!(now_utc().starts_with("20"));
     }
 }

@@ -25,8 +25,8 @@ use serde::Serialize;
 
 use super::{
     Cell, Column, FileFormat, ImportError, ImportOptions, ImportReport, ProblemKind, RowProblem,
-    RowReader, is_blank_or_total, map_header, normalize_name, now_utc, parse_date, read_input,
-    read_sheet, wan_to_yuan,
+    RowReader, is_blank_or_total, map_header, normalize_name, parse_date, read_input, read_sheet,
+    wan_to_yuan,
 };
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -662,7 +662,7 @@ impl Db {
         );
         problems.extend(duplicate_problems(&codes, (&columns.0, &columns.1)));
 
-        let now = now_utc();
+        let now = crate::time::now_utc();
         let tx = self
             .connection_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;

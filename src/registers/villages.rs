@@ -28,8 +28,7 @@ use serde::Serialize;
 
 use super::{
     Column, FileFormat, ImportError, ImportOptions, ImportReport, ProblemKind, RowProblem,
-    RowReader, is_blank_or_total, map_header, normalize_name, now_utc, read_input, read_sheet,
-    wan_to_yuan,
+    RowReader, is_blank_or_total, map_header, normalize_name, read_input, read_sheet, wan_to_yuan,
 };
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -334,9 +333,14 @@ fn parse_row(r: &mut RowReader<'_>, default_year: Option<i32>) -> Option<Village
     }
     let year = match r.text("year") {
         Some(t) => match t.trim_end_matches('年').parse::<i32>() {
-            Ok(y) if (1949..=2200).contains(&y) => Some(y),
+            Ok(y) if crate::time::YEARS.contains(&y) => Some(y),
             _ => {
-                r.problem("year", ProblemKind::BadValue, "year must be 1949-2200");
+                let (first, last) = (crate::time::YEARS.start(), crate::time::YEARS.end());
+                r.problem(
+                    "year",
+                    ProblemKind::BadValue,
+                    format!("year must be {first}-{last}"),
+                );
                 None
             }
         },
@@ -595,7 +599,7 @@ impl Db {
         }
         problems.extend(duplicate_problems(&keys, &code_column));
 
-        let now = now_utc();
+        let now = crate::time::now_utc();
         let tx = self
             .connection_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;

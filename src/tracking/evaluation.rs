@@ -71,10 +71,11 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::progress::SubjectKind;
-use super::time::{Date, Period};
+use crate::code::TextCode;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::figures::{Comparator, FigureFilter, Measure};
+use crate::time::{Date, Period};
 
 /// Thresholds and the as-of date of an evaluation. The default is what most offices use.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -163,9 +164,19 @@ pub enum Status {
     NoData,
 }
 
-impl Status {
+impl TextCode for Status {
+    const ALL: &'static [Status] = &[
+        Status::Done,
+        Status::Ahead,
+        Status::OnSchedule,
+        Status::Behind,
+        Status::Overdue,
+        Status::NoData,
+    ];
+    const WHAT: &'static str = "status";
+
     /// The code (`on_schedule` …).
-    pub fn code(self) -> &'static str {
+    fn code(self) -> &'static str {
         match self {
             Status::Done => "done",
             Status::Ahead => "ahead",
@@ -175,7 +186,10 @@ impl Status {
             Status::NoData => "no_data",
         }
     }
+}
+crate::code::inherent_text_code!(Status);
 
+impl Status {
     /// The words offices use.
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -203,9 +217,12 @@ pub enum Light {
     Red,
 }
 
-impl Light {
+impl TextCode for Light {
+    const ALL: &'static [Light] = &[Light::Green, Light::Blue, Light::Yellow, Light::Red];
+    const WHAT: &'static str = "light";
+
     /// The code (`green` …).
-    pub fn code(self) -> &'static str {
+    fn code(self) -> &'static str {
         match self {
             Light::Green => "green",
             Light::Blue => "blue",
@@ -213,7 +230,10 @@ impl Light {
             Light::Red => "red",
         }
     }
+}
+crate::code::inherent_text_code!(Light);
 
+impl Light {
     /// The words offices use (绿灯 …).
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -477,7 +497,7 @@ impl Db {
         let as_of = config.check()?.unwrap_or(Date {
             y: period.year,
             m: period.last_month,
-            d: super::time::days_in_month(period.year, period.last_month),
+            d: crate::time::days_in_month(period.year, period.last_month),
         });
         let end = period.end_date();
         let targets = self.targets(&FigureFilter {
@@ -666,7 +686,7 @@ impl Db {
         let as_of = config.check()?.unwrap_or(Date {
             y: p.year,
             m: p.last_month,
-            d: super::time::days_in_month(p.year, p.last_month),
+            d: crate::time::days_in_month(p.year, p.last_month),
         });
         let schedule = schedule_share(p.year, as_of);
         let end = p.end_date();

@@ -53,12 +53,11 @@
 pub mod evaluation;
 pub mod progress;
 pub mod tasks;
-pub(crate) mod time;
 
+pub use crate::time::Period;
 pub use evaluation::{
     DistrictTotal, EvaluationConfig, Light, ProjectStatus, ProjectSummary, Status, TargetStatus,
     ValueSource,
 };
 pub use progress::{NewProgress, Progress, ProgressBatch, ProjectFields, SubjectKind};
 pub use tasks::{Milestone, NewTask, SubItem, Task, Unit};
-pub use time::Period;

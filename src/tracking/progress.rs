@@ -10,10 +10,12 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, Statement, params};
 use serde::{Deserialize, Serialize};
 
-use super::time::{Date, Period, check_datetime, now_utc};
+use crate::code::TextCode;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::projects::StatusCode;
+use crate::time::{Date, Period, check_datetime, now_utc};
+use crate::units::{base_of, round_sig};
 
 /// What a progress record is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -30,17 +32,17 @@ pub enum SubjectKind {
     RegisterProject,
 }
 
-impl SubjectKind {
-    /// All kinds.
-    pub const ALL: [SubjectKind; 4] = [
+impl TextCode for SubjectKind {
+    const ALL: &'static [SubjectKind] = &[
         SubjectKind::Target,
         SubjectKind::Task,
         SubjectKind::Project,
         SubjectKind::RegisterProject,
     ];
+    const WHAT: &'static str = "subject kind";
 
     /// The code in `progress.subject_kind`.
-    pub fn code(self) -> &'static str {
+    fn code(self) -> &'static str {
         match self {
             SubjectKind::Target => "target",
             SubjectKind::Task => "task",
@@ -48,15 +50,10 @@ impl SubjectKind {
             SubjectKind::RegisterProject => "register_project",
         }
     }
+}
+crate::code::inherent_text_code!(SubjectKind);
 
-    /// The kind for a code; [`Error::InvalidArgument`] for an unknown one.
-    pub fn from_code(code: &str) -> Result<SubjectKind> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.code() == code)
-            .ok_or_else(|| Error::InvalidArgument(format!("unknown subject kind {code:?}")))
-    }
-
+impl SubjectKind {
     /// Whether records of this kind carry project fields (investment, status, starts).
     pub fn is_project(self) -> bool {
         matches!(self, SubjectKind::Project | SubjectKind::RegisterProject)
@@ -260,28 +257,6 @@ pub(crate) fn progress_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Progr
         planned_start: r.get(23)?,
         actual_start: r.get(24)?,
     })
-}
-
-/// The multiplier to the base unit and the base unit (units not in the table are their own
-/// base), without allocating.
-fn base_of(unit: &str) -> (&str, f64) {
-    match crate::units::CONVERSIONS
-        .iter()
-        .find(|(u, _, _)| *u == unit)
-    {
-        Some((_, base, mult)) => (base, *mult),
-        None => (unit, 1.0),
-    }
-}
-
-/// Rounds away the binary noise of a unit multiplication (12 significant digits).
-fn round_sig(x: f64) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    let digits = 12 - x.abs().log10().ceil() as i32;
-    let scale = 10f64.powi(digits);
-    (x * scale).round() / scale
 }
 
 /// What a record needs to know about its subject.
@@ -576,7 +551,7 @@ impl<'a> ProgressBatch<'a> {
             let last = Date {
                 y: period.year,
                 m: period.last_month,
-                d: super::time::days_in_month(period.year, period.last_month),
+                d: crate::time::days_in_month(period.year, period.last_month),
             };
             if start > last {
                 return Err(invalid(

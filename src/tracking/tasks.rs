@@ -4,9 +4,9 @@
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
-use super::time::{Date, now_utc};
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::time::{Date, now_utc};
 
 /// A unit that leads (牵头单位) or supports (配合单位) work.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
