@@ -10,7 +10,7 @@ use crate::report::{Paragraph, Report, Section, SectionKind};
 use crate::seed;
 
 /// The schema version this library writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// The full current schema, run on a new database.
 pub const SCHEMA_SQL: &str = include_str!("../schema.sql");
@@ -18,12 +18,13 @@ pub const SCHEMA_SQL: &str = include_str!("../schema.sql");
 /// Steps that bring an older database up to date: `(version reached, SQL)`, in order.
 /// Version 1 held the report text and outline; version 2 added the dataset; version 3 the
 /// search index; version 4 the tracking tables (units, tasks, progress); version 5 the
-/// registers (key projects, villages).
+/// registers (key projects, villages); version 6 renamed the organisation tables (`org_unit`).
 pub const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_dataset.sql")),
     (3, include_str!("../migrations/0003_search.sql")),
     (4, include_str!("../migrations/0004_tracking.sql")),
     (5, include_str!("../migrations/0005_registers.sql")),
+    (6, include_str!("../migrations/0007_org_unit.sql")),
 ];
 
 /// How [`Db::open_with`] opens a file.

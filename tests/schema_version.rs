@@ -87,6 +87,8 @@ const DATASET_TABLES: &[&str] = &[
 fn make_v1_file(path: &Path) {
     drop(Db::open(path).unwrap());
     let conn = Connection::open(path).unwrap();
+    // Tables are dropped in name order, parents before children (org_unit before task).
+    conn.pragma_update(None, "foreign_keys", false).unwrap();
     for t in DATASET_TABLES {
         conn.execute_batch(&format!("DROP TABLE {t}")).unwrap();
     }

@@ -23,14 +23,20 @@ const URBAN_JOBS: i64 = 901;
 
 /// Row counts of every tracking table, to prove that a failed write changed nothing.
 fn snapshot(db: &Db) -> Vec<i64> {
-    ["unit", "task", "task_support_unit", "milestone", "progress"]
-        .iter()
-        .map(|t| {
-            db.connection()
-                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-                .unwrap()
-        })
-        .collect()
+    [
+        "org_unit",
+        "task",
+        "task_support_org_unit",
+        "milestone",
+        "progress",
+    ]
+    .iter()
+    .map(|t| {
+        db.connection()
+            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .unwrap()
+    })
+    .collect()
 }
 
 fn status_of(db: &Db, period: &str, id: i64, config: &EvaluationConfig) -> govreport::TargetStatus {
@@ -58,11 +64,11 @@ fn at(id: i64, period: &str, value: f64, unit: &str) -> NewProgress {
 #[test]
 fn units_and_a_task_hierarchy_with_deadlines_from_the_target() {
     let mut db = Db::open_default().unwrap();
-    let hrss = db.add_unit("区人社局", None).unwrap();
-    let finance = db.add_unit("区财政局", None).unwrap();
-    let town = db.add_unit("城关镇", None).unwrap();
-    let office = db.add_unit("城关镇劳动保障所", Some(town)).unwrap();
-    assert_eq!(db.unit(office).unwrap().parent_id, Some(town));
+    let hrss = db.add_org_unit("区人社局", None).unwrap();
+    let finance = db.add_org_unit("区财政局", None).unwrap();
+    let town = db.add_org_unit("城关镇", None).unwrap();
+    let office = db.add_org_unit("城关镇劳动保障所", Some(town)).unwrap();
+    assert_eq!(db.org_unit(office).unwrap().parent_id, Some(town));
 
     let id = db
         .add_task(&NewTask {
@@ -136,7 +142,7 @@ fn units_and_a_task_hierarchy_with_deadlines_from_the_target() {
 #[test]
 fn bad_units_and_tasks_fail_clearly_and_change_nothing() {
     let mut db = Db::open_default().unwrap();
-    let hrss = db.add_unit("区人社局", None).unwrap();
+    let hrss = db.add_org_unit("区人社局", None).unwrap();
     let before = snapshot(&db);
     let cases: Vec<(NewTask, &str)> = vec![
         (
@@ -226,9 +232,9 @@ fn bad_units_and_tasks_fail_clearly_and_change_nothing() {
         assert!(err.to_string().contains(why), "{why}: {err}");
         assert_eq!(snapshot(&db), before, "{why}");
     }
-    let err = db.add_unit("区人社局", None).unwrap_err();
+    let err = db.add_org_unit("区人社局", None).unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
-    assert!(db.add_unit("新单位", Some(999)).is_err());
+    assert!(db.add_org_unit("新单位", Some(999)).is_err());
     assert_eq!(snapshot(&db), before);
 }
 
@@ -263,7 +269,7 @@ fn decompose_a_target_and_roll_the_towns_up_into_it() {
     // Decomposing again reuses the parent; an existing unit name is reused too.
     let (again, _) = db.decompose_target(URBAN_JOBS, &items[..1]).unwrap();
     assert_eq!(again, parent);
-    assert_eq!(db.units().unwrap().len(), 3);
+    assert_eq!(db.org_units().unwrap().len(), 3);
 
     // Towns report; the target has no record of its own, so it is their sum.
     let recs: Vec<NewProgress> = children

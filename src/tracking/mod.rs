@@ -3,7 +3,7 @@
 //!
 //! # The records
 //!
-//! * **Units** ([`Unit`]): the bureaus, towns and companies that lead (牵头单位) or support
+//! * **Units** ([`OrgUnit`]): the bureaus, towns and companies that lead (牵头单位) or support
 //!   (配合单位) work, each a record with a unique name and an optional parent unit.
 //! * **Tasks** ([`Task`], written with [`NewTask`]): a hierarchy of work items, each
 //!   optionally delivering a target or a named project, with a lead unit, supporting units,
@@ -60,4 +60,4 @@ pub use evaluation::{
     ValueSource,
 };
 pub use progress::{NewProgress, Progress, ProgressBatch, ProjectFields, SubjectKind};
-pub use tasks::{Milestone, NewTask, SubItem, Task, Unit};
+pub use tasks::{Milestone, NewTask, OrgUnit, SubItem, Task};
