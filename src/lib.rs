@@ -59,7 +59,7 @@ pub use glossary::{GlossaryPart, GlossaryTerm, UndefinedTerm};
 pub use places::{Designation, Place, PlaceFilter, PlaceKind};
 pub use projects::{Project, ProjectFilter, ProjectTotal, StatusCode};
 pub use registers::{
-    ConsistencyReport, FileFormat, ImportError, ImportOptions, ImportReport, RegisterPlace,
+    FileFormat, ImportError, ImportOptions, ImportSummary, RegisterConsistency, RegisterPlace,
     RegisterProject, RowProblem, VillageRollup,
 };
 pub use report::{Outline, Paragraph, Report, Section, SectionKind};

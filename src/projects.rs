@@ -152,7 +152,7 @@ pub struct ProjectFilter {
 }
 
 // A subquery for the path, not a join: see FIGURE_COLUMNS in figures.rs.
-const PROJECT_COLUMNS: &str = "p.id, p.name, p.year, p.status, p.status_code, p.investment, \
+const PROJECT_SELECT_LIST: &str = "p.id, p.name, p.year, p.status, p.status_code, p.investment, \
     p.investment_unit, p.investment_base, p.area, p.section_id, p.paragraph_id, p.quote, \
     (SELECT path FROM section s WHERE s.id = p.section_id), \
     (SELECT json_group_array(company) FROM \
@@ -193,7 +193,7 @@ impl Db {
             crate::figures::check_iso_date(d)?;
         }
         let sql = format!(
-            "SELECT {PROJECT_COLUMNS} FROM project p
+            "SELECT {PROJECT_SELECT_LIST} FROM project p
              WHERE (?1 IS NULL OR p.report_id = ?1)
                AND (?2 IS NULL OR p.year = ?2)
                AND (?3 IS NULL OR instr(p.status, ?3) > 0 OR p.status_code = ?3)
@@ -215,7 +215,7 @@ impl Db {
     /// One project by id; [`Error::NotFound`] if there is none.
     pub fn project(&self, id: i64) -> Result<Project> {
         let sql = format!(
-            "SELECT {PROJECT_COLUMNS} FROM project p
+            "SELECT {PROJECT_SELECT_LIST} FROM project p
              WHERE p.id = ?1"
         );
         self.connection()

@@ -4,12 +4,12 @@
 //! report says.
 //!
 //! Every import reads a sheet whose header row carries the Chinese column names offices use
-//! (aliases are accepted; see [`projects::PROJECT_COLUMNS`] and [`villages::VILLAGE_COLUMNS`]),
+//! (aliases are accepted; see [`projects::PROJECT_SHEET_COLUMNS`] and [`villages::VILLAGE_SHEET_COLUMNS`]),
 //! validates every row and reports **every** bad row with its row number (as the spreadsheet
 //! shows it, header = the row it is on), column and reason ([`RowProblem`]). By default an
 //! import is all-or-nothing: one transaction, and nothing is written when any row is bad
 //! ([`ImportError::BadRows`]). With [`ImportOptions::skip_bad_rows`] the good rows are written
-//! and the problems of the skipped ones come back in the [`ImportReport`].
+//! and the problems of the skipped ones come back in the [`ImportSummary`].
 //!
 //! Files:
 //! * CSV: comma- or tab-separated (sniffed from the header), UTF-8 with or without a BOM. With
@@ -19,7 +19,7 @@
 //!   feature. Date cells become ISO dates; numeric cells their shortest decimal form.
 //! * Title rows above the header (`2024年重点项目台账`, a `SYNTHETIC` label) are skipped: the
 //!   header is the first of the first ten rows that names the key column. Blank rows and total
-//!   rows (`合计`, `总计`, `小计`) are ignored and listed in the report.
+//!   rows (`合计`, `总计`, `小计`) are ignored and listed in the summary.
 //!
 //! ```
 //! use govreport::Db;
@@ -53,7 +53,7 @@ pub mod synthetic;
 pub mod villages;
 
 pub use projects::{
-    CategoryCount, ConsistencyCheck, ConsistencyReport, PROJECT_CATEGORIES, RegisterProject,
+    CategoryCount, ConsistencyCheck, PROJECT_CATEGORIES, RegisterConsistency, RegisterProject,
 };
 pub use villages::{RegisterPlace, RollupLine, VillageRollup, VillageYear};
 
@@ -62,7 +62,7 @@ pub use villages::{RegisterPlace, RollupLine, VillageRollup, VillageYear};
 pub struct ImportOptions {
     /// `false` (the default): any bad row fails the whole import and nothing is written.
     /// `true`: the good rows are written; the bad ones are skipped and listed in
-    /// [`ImportReport::skipped`]. Problems with the header (a required column missing) fail
+    /// [`ImportSummary::skipped`]. Problems with the header (a required column missing) fail
     /// the import either way.
     pub skip_bad_rows: bool,
     /// Village imports: the year of the yearly columns (集体经济收入 …) when the file has no
@@ -183,7 +183,7 @@ impl From<ImportError> for Error {
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct ImportReport {
+pub struct ImportSummary {
     /// The file name recorded as the rows' source.
     pub source: String,
     /// The row number of the header.
@@ -211,8 +211,8 @@ pub struct ImportReport {
     pub ignored_columns: Vec<String>,
 }
 
-impl ImportReport {
-    /// The distinct row numbers of [`ImportReport::skipped`].
+impl ImportSummary {
+    /// The distinct row numbers of [`ImportSummary::skipped`].
     pub fn skipped_rows(&self) -> Vec<usize> {
         let mut rows: Vec<usize> = self.skipped.iter().map(|p| p.row).collect();
         rows.sort_unstable();
@@ -784,7 +784,8 @@ pub(crate) fn write_csv(
         let mut w = csv::WriterBuilder::new()
             .flexible(true)
             .from_writer(&mut out);
-        let fail = |e: csv::Error| Error::InvalidArgument(format!("writing CSV: {e}"));
+        // Writing into memory fails only as output does: an I/O error, not a bad argument.
+        let fail = |e: csv::Error| Error::Io(std::io::Error::other(format!("writing CSV: {e}")));
         if let Some(title) = title {
             w.write_record([title]).map_err(fail)?;
         }
@@ -834,7 +835,9 @@ pub(crate) fn write_xlsx(
     rows: &[Vec<Cell>],
 ) -> crate::Result<Vec<u8>> {
     use rust_xlsxwriter::{Format, Workbook};
-    let fail = |e: rust_xlsxwriter::XlsxError| Error::InvalidArgument(format!("writing XLSX: {e}"));
+    let fail = |e: rust_xlsxwriter::XlsxError| {
+        Error::Io(std::io::Error::other(format!("writing XLSX: {e}")))
+    };
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name(sheet_name).map_err(fail)?;

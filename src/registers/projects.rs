@@ -15,7 +15,7 @@
 //! * `manual`: set with [`Db::link_register_project`]; imports keep manual links.
 //!
 //! Projects of the report's plan year are preferred over those of its review year. A name that
-//! matches several projects is left unlinked and listed in [`ImportReport::ambiguous_links`].
+//! matches several projects is left unlinked and listed in [`ImportSummary::ambiguous_links`].
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -24,7 +24,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::{
-    Cell, Column, FileFormat, ImportError, ImportOptions, ImportReport, ProblemKind, RowProblem,
+    Cell, Column, FileFormat, ImportError, ImportOptions, ImportSummary, ProblemKind, RowProblem,
     RowReader, is_blank_or_total, map_header, normalize_name, parse_date, read_input, read_sheet,
     wan_to_yuan,
 };
@@ -39,7 +39,7 @@ pub const PROJECT_CATEGORIES: [&str; 5] = ["新开工", "续建", "竣工", "前
 pub const KEY_PROJECT_SCOPE: &str = "重点项目";
 
 /// The columns of a project register. The first alias of each is what export writes.
-pub const PROJECT_COLUMNS: &[Column] = &[
+pub const PROJECT_SHEET_COLUMNS: &[Column] = &[
     Column {
         key: "serial",
         label: "序号",
@@ -605,7 +605,7 @@ impl Db {
         report_id: i64,
         path: impl AsRef<Path>,
         options: &ImportOptions,
-    ) -> std::result::Result<ImportReport, ImportError> {
+    ) -> std::result::Result<ImportSummary, ImportError> {
         let (bytes, format, name) = read_input(path.as_ref())?;
         self.import_projects_bytes(report_id, &name, &bytes, format, options)
     }
@@ -619,14 +619,14 @@ impl Db {
         bytes: &[u8],
         format: FileFormat,
         options: &ImportOptions,
-    ) -> std::result::Result<ImportReport, ImportError> {
+    ) -> std::result::Result<ImportSummary, ImportError> {
         let sheet = read_sheet(bytes, format)?;
         let bad = |problems: Vec<RowProblem>| ImportError::BadRows {
             source_name: source_name.to_owned(),
             problems,
         };
-        let header = map_header(&sheet, PROJECT_COLUMNS, "name").map_err(bad)?;
-        let mut report = ImportReport {
+        let header = map_header(&sheet, PROJECT_SHEET_COLUMNS, "name").map_err(bad)?;
+        let mut summary = ImportSummary {
             source: source_name.to_owned(),
             header_row: header.row,
             ignored_columns: header.ignored.clone(),
@@ -638,11 +638,11 @@ impl Db {
         let mut codes = Vec::new();
         for (row, cells) in &sheet.rows[header.position + 1..] {
             if is_blank_or_total(cells) {
-                report.ignored_rows.push(*row);
+                summary.ignored_rows.push(*row);
                 continue;
             }
-            report.rows_read += 1;
-            let mut reader = RowReader::new(*row, cells, &header, PROJECT_COLUMNS);
+            summary.rows_read += 1;
+            let mut reader = RowReader::new(*row, cells, &header, PROJECT_SHEET_COLUMNS);
             codes.push(RowCodes {
                 row: *row,
                 office_code: reader.text("office_code"),
@@ -655,7 +655,7 @@ impl Db {
                 None => problems.append(&mut reader.problems),
             }
         }
-        let reader = RowReader::new(0, &[], &header, PROJECT_COLUMNS);
+        let reader = RowReader::new(0, &[], &header, PROJECT_SHEET_COLUMNS);
         let columns = (
             reader.column_name("office_code"),
             reader.column_name("national_code"),
@@ -682,7 +682,7 @@ impl Db {
             }
             let bad_rows: Vec<usize> = problems.iter().map(|p| p.row).collect();
             writes.retain(|(i, _)| !bad_rows.contains(&i.row));
-            report.skipped = problems;
+            summary.skipped = problems;
         }
 
         let candidates = project_candidates(&tx, report_id, plan_year)?;
@@ -722,7 +722,7 @@ impl Db {
                             source_name
                         ],
                     )?;
-                    report.updated += 1;
+                    summary.updated += 1;
                     *id
                 }
                 None => {
@@ -753,7 +753,7 @@ impl Db {
                             source_name
                         ],
                     )?;
-                    report.inserted += 1;
+                    summary.inserted += 1;
                     tx.last_insert_rowid()
                 }
             };
@@ -763,16 +763,16 @@ impl Db {
                 |r| r.get(0),
             )?;
             if manual {
-                report.linked += 1;
+                summary.linked += 1;
                 continue;
             }
             let (pid, method) = match find_link(&input.name, &candidates) {
                 Link::To(pid, method) => {
-                    report.linked += 1;
+                    summary.linked += 1;
                     (Some(pid), Some(method))
                 }
                 Link::Ambiguous(ids) => {
-                    report.ambiguous_links.push((input.row, ids));
+                    summary.ambiguous_links.push((input.row, ids));
                     (None, None)
                 }
                 Link::None => (None, None),
@@ -784,7 +784,7 @@ impl Db {
             )?;
         }
         tx.commit()?;
-        Ok(report)
+        Ok(summary)
     }
 
     /// The register projects of a report, in 序号 order (rows without one last, by id).
@@ -861,7 +861,7 @@ impl Db {
                 ]
             })
             .collect();
-        let header: Vec<&str> = PROJECT_COLUMNS
+        let header: Vec<&str> = PROJECT_SHEET_COLUMNS
             .iter()
             .map(|c| c.label)
             .chain(EXPORT_EXTRA)
@@ -882,7 +882,7 @@ impl Db {
     /// `project_total` rows of scope [`KEY_PROJECT_SCOPE`] for the plan year): 项目个数 with
     /// the number of rows, 总投资 with the sum of total investment, 年度完成投资 with the sum
     /// of annual plans.
-    pub fn register_consistency(&self, report_id: i64) -> Result<ConsistencyReport> {
+    pub fn register_consistency(&self, report_id: i64) -> Result<RegisterConsistency> {
         let conn = self.connection();
         let year = report_plan_year(conn, report_id)?;
         let (rows, total_base, annual_base, with_annual, with_national, linked): (
@@ -1003,7 +1003,7 @@ impl Db {
         let unlinked = st
             .query_map(params![report_id, year], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        Ok(ConsistencyReport {
+        Ok(RegisterConsistency {
             report_id,
             year: year as i32,
             rows,
@@ -1074,7 +1074,7 @@ pub struct ConsistencyCheck {
 
 /// The register compared with the report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ConsistencyReport {
+pub struct RegisterConsistency {
     /// The report.
     pub report_id: i64,
     /// Its plan year.
@@ -1096,7 +1096,7 @@ pub struct ConsistencyReport {
     pub report_projects_not_in_register: Vec<(i64, String)>,
 }
 
-impl ConsistencyReport {
+impl RegisterConsistency {
     /// Whether every check with a report figure is consistent.
     pub fn all_consistent(&self) -> bool {
         self.checks.iter().all(|c| c.consistent != Some(false))

@@ -27,7 +27,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::{
-    Column, FileFormat, ImportError, ImportOptions, ImportReport, ProblemKind, RowProblem,
+    Column, FileFormat, ImportError, ImportOptions, ImportSummary, ProblemKind, RowProblem,
     RowReader, is_blank_or_total, map_header, normalize_name, read_input, read_sheet, wan_to_yuan,
 };
 use crate::db::Db;
@@ -37,7 +37,7 @@ use crate::error::{Error, Result};
 pub const URBAN_RURAL_TYPES: [&str; 7] = ["111", "112", "121", "122", "123", "210", "220"];
 
 /// The columns of a village register.
-pub const VILLAGE_COLUMNS: &[Column] = &[
+pub const VILLAGE_SHEET_COLUMNS: &[Column] = &[
     Column {
         key: "code",
         label: "统计用区划代码",
@@ -538,7 +538,7 @@ impl Db {
         report_id: i64,
         path: impl AsRef<Path>,
         options: &ImportOptions,
-    ) -> std::result::Result<ImportReport, ImportError> {
+    ) -> std::result::Result<ImportSummary, ImportError> {
         let (bytes, format, name) = read_input(path.as_ref())?;
         self.import_villages_bytes(report_id, &name, &bytes, format, options)
     }
@@ -551,20 +551,20 @@ impl Db {
         bytes: &[u8],
         format: FileFormat,
         options: &ImportOptions,
-    ) -> std::result::Result<ImportReport, ImportError> {
+    ) -> std::result::Result<ImportSummary, ImportError> {
         let sheet = read_sheet(bytes, format)?;
         let bad = |problems: Vec<RowProblem>| ImportError::BadRows {
             source_name: source_name.to_owned(),
             problems,
         };
-        let header = map_header(&sheet, VILLAGE_COLUMNS, "code").map_err(bad)?;
+        let header = map_header(&sheet, VILLAGE_SHEET_COLUMNS, "code").map_err(bad)?;
         let code_column = header.columns["code"].header.clone();
         let town_column = header
             .columns
             .get("town")
             .map(|m| m.header.clone())
             .unwrap_or_else(|| "乡镇".to_owned());
-        let mut report = ImportReport {
+        let mut summary = ImportSummary {
             source: source_name.to_owned(),
             header_row: header.row,
             ignored_columns: header.ignored.clone(),
@@ -576,11 +576,11 @@ impl Db {
         let mut keys = Vec::new();
         for (row, cells) in &sheet.rows[header.position + 1..] {
             if is_blank_or_total(cells) {
-                report.ignored_rows.push(*row);
+                summary.ignored_rows.push(*row);
                 continue;
             }
-            report.rows_read += 1;
-            let mut reader = RowReader::new(*row, cells, &header, VILLAGE_COLUMNS);
+            summary.rows_read += 1;
+            let mut reader = RowReader::new(*row, cells, &header, VILLAGE_SHEET_COLUMNS);
             if let Some(code) = reader.text("code") {
                 keys.push(RowKey {
                     row: *row,
@@ -661,7 +661,7 @@ impl Db {
             }
             let rows: Vec<usize> = problems.iter().map(|p| p.row).collect();
             inputs.retain(|i| !rows.contains(&i.row));
-            report.skipped = problems;
+            summary.skipped = problems;
         }
 
         // Report places, for linking: (id, kind, name).
@@ -740,7 +740,7 @@ impl Db {
                 input: Some(i),
             });
         }
-        report.towns_created = to_create.into_iter().collect();
+        summary.towns_created = to_create.into_iter().collect();
 
         let mut seen_codes: HashMap<String, i64> = HashMap::new();
         for w in &writes {
@@ -781,7 +781,7 @@ impl Db {
                         ],
                     )?;
                     if first_time && w.input.is_some() {
-                        report.updated += 1;
+                        summary.updated += 1;
                     }
                     id
                 }
@@ -802,7 +802,7 @@ impl Db {
                             source_name
                         ],
                     )?;
-                    report.inserted += 1;
+                    summary.inserted += 1;
                     tx.last_insert_rowid()
                 }
             };
@@ -815,17 +815,17 @@ impl Db {
             if !manual && first_time {
                 let (pid, method, ambiguous) = link_for(&w.name, w.kind);
                 if !ambiguous.is_empty() {
-                    report.ambiguous_links.push((w.row, ambiguous));
+                    summary.ambiguous_links.push((w.row, ambiguous));
                 }
                 if pid.is_some() {
-                    report.linked += 1;
+                    summary.linked += 1;
                 }
                 tx.execute(
                     "UPDATE register_place SET report_place_id = ?2, link_method = ?3 WHERE id = ?1",
                     params![id, pid, method],
                 )?;
             } else if manual && first_time {
-                report.linked += 1;
+                summary.linked += 1;
             }
             // Yearly values.
             let Some(input) = w.input else { continue };
@@ -885,10 +885,10 @@ impl Db {
                     source_name
                 ],
             )?;
-            report.years_written += 1;
+            summary.years_written += 1;
         }
         tx.commit()?;
-        Ok(report)
+        Ok(summary)
     }
 
     /// The village register of a report, by code.
