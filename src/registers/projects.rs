@@ -24,9 +24,8 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::{
-    Cell, Column, FileFormat, ImportError, ImportOptions, ImportSummary, ProblemKind, RowProblem,
-    RowReader, is_blank_or_total, map_header, normalize_name, parse_date, read_input, read_sheet,
-    wan_to_yuan,
+    Cell, Column, ColumnKind, FileFormat, ImportError, ImportOptions, ImportSummary, ProblemKind,
+    ReadRows, RowProblem, RowReader, normalize_name, read_input, read_rows, settle, wan_to_yuan,
 };
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -45,7 +44,7 @@ pub const PROJECT_SHEET_COLUMNS: &[Column] = &[
         label: "序号",
         aliases: &["序号", "编号序号"],
         required: false,
-        money: false,
+        kind: ColumnKind::Text,
     },
     Column {
         key: "office_code",
@@ -58,7 +57,7 @@ pub const PROJECT_SHEET_COLUMNS: &[Column] = &[
             "本地项目代码",
         ],
         required: true,
-        money: false,
+        kind: ColumnKind::Text,
     },
     Column {
         key: "national_code",
@@ -73,28 +72,28 @@ pub const PROJECT_SHEET_COLUMNS: &[Column] = &[
             "在线平台项目代码",
         ],
         required: false,
-        money: false,
+        kind: ColumnKind::Text,
     },
     Column {
         key: "name",
         label: "项目名称",
         aliases: &["项目名称", "名称"],
         required: true,
-        money: false,
+        kind: ColumnKind::Text,
     },
     Column {
         key: "category",
         label: "项目类别",
         aliases: &["项目类别", "类别", "项目类型", "项目分类", "建设阶段"],
         required: true,
-        money: false,
+        kind: ColumnKind::Text,
     },
     Column {
         key: "total",
         label: "总投资（万元）",
         aliases: &["总投资", "计划总投资", "项目总投资", "总投资额"],
         required: true,
-        money: true,
+        kind: ColumnKind::Money,
     },
     Column {
         key: "annual",
@@ -108,21 +107,21 @@ pub const PROJECT_SHEET_COLUMNS: &[Column] = &[
             "年度计划完成投资",
         ],
         required: false,
-        money: true,
+        kind: ColumnKind::Money,
     },
     Column {
         key: "owner",
         label: "业主单位",
         aliases: &["业主单位", "建设单位", "项目业主", "项目单位"],
         required: false,
-        money: false,
+        kind: ColumnKind::Text,
     },
     Column {
         key: "responsible",
         label: "责任单位",
         aliases: &["责任单位", "牵头单位", "主管单位"],
         required: false,
-        money: false,
+        kind: ColumnKind::Text,
     },
     Column {
         key: "leader",
@@ -135,21 +134,21 @@ pub const PROJECT_SHEET_COLUMNS: &[Column] = &[
             "责任领导",
         ],
         required: false,
-        money: false,
+        kind: ColumnKind::Text,
     },
     Column {
         key: "planned_start",
         label: "计划开工时间",
         aliases: &["计划开工时间", "计划开工日期", "开工时间", "计划开工"],
         required: false,
-        money: false,
+        kind: ColumnKind::Date,
     },
     Column {
         key: "note",
         label: "备注",
         aliases: &["备注", "说明"],
         required: false,
-        money: false,
+        kind: ColumnKind::Text,
     },
 ];
 
@@ -329,8 +328,8 @@ fn parse_row(r: &mut RowReader<'_>) -> Option<ProjectInput> {
             }
         }
     };
-    let total = r.amount("total", true);
-    let annual = r.amount("annual", false);
+    let total = r.amount("total");
+    let annual = r.amount("annual");
     if let (Some(t), Some(a)) = (total, annual)
         && a > t
     {
@@ -340,16 +339,7 @@ fn parse_row(r: &mut RowReader<'_>) -> Option<ProjectInput> {
             format!("annual plan {a} 万元 exceeds the total investment {t} 万元"),
         );
     }
-    let planned_start = match r.text("planned_start") {
-        None => None,
-        Some(t) => match parse_date(&t) {
-            Ok(d) => Some(d),
-            Err(reason) => {
-                r.problem("planned_start", ProblemKind::BadDate, reason);
-                None
-            }
-        },
-    };
+    let planned_start = r.date("planned_start");
     let owner = r.text("owner");
     let responsible = r.text("responsible");
     let leader = r.text("leader");
@@ -620,41 +610,30 @@ impl Db {
         format: FileFormat,
         options: &ImportOptions,
     ) -> std::result::Result<ImportSummary, ImportError> {
-        let sheet = read_sheet(bytes, format)?;
-        let bad = |problems: Vec<RowProblem>| ImportError::BadRows {
-            source_name: source_name.to_owned(),
-            problems,
-        };
-        let header = map_header(&sheet, PROJECT_SHEET_COLUMNS, "name").map_err(bad)?;
-        let mut summary = ImportSummary {
-            source: source_name.to_owned(),
-            header_row: header.row,
-            ignored_columns: header.ignored.clone(),
-            ignored_rows: sheet.rows[..header.position].iter().map(|r| r.0).collect(),
-            ..Default::default()
-        };
-        let mut problems = Vec::new();
-        let mut inputs = Vec::new();
         let mut codes = Vec::new();
-        for (row, cells) in &sheet.rows[header.position + 1..] {
-            if is_blank_or_total(cells) {
-                summary.ignored_rows.push(*row);
-                continue;
-            }
-            summary.rows_read += 1;
-            let mut reader = RowReader::new(*row, cells, &header, PROJECT_SHEET_COLUMNS);
-            codes.push(RowCodes {
-                row: *row,
-                office_code: reader.text("office_code"),
-                national_code: reader
-                    .text("national_code")
-                    .and_then(|n| check_national_code(&n).ok()),
-            });
-            match parse_row(&mut reader) {
-                Some(input) => inputs.push(input),
-                None => problems.append(&mut reader.problems),
-            }
-        }
+        let ReadRows {
+            header,
+            mut summary,
+            inputs,
+            mut problems,
+        } = read_rows(
+            source_name,
+            bytes,
+            format,
+            PROJECT_SHEET_COLUMNS,
+            "name",
+            |reader| {
+                // Codes as read, valid rows or not, for finding duplicates across the file.
+                codes.push(RowCodes {
+                    row: reader.row,
+                    office_code: reader.text("office_code"),
+                    national_code: reader
+                        .text("national_code")
+                        .and_then(|n| check_national_code(&n).ok()),
+                });
+                parse_row(reader)
+            },
+        )?;
         let reader = RowReader::new(0, &[], &header, PROJECT_SHEET_COLUMNS);
         let columns = (
             reader.column_name("office_code"),
@@ -675,15 +654,8 @@ impl Db {
                 Err(p) => problems.push(p),
             }
         }
-        problems.sort_by_key(|p| p.row);
-        if !problems.is_empty() {
-            if !options.skip_bad_rows {
-                return Err(bad(problems));
-            }
-            let bad_rows: Vec<usize> = problems.iter().map(|p| p.row).collect();
-            writes.retain(|(i, _)| !bad_rows.contains(&i.row));
-            summary.skipped = problems;
-        }
+        let bad_rows = settle(problems, options, &mut summary)?;
+        writes.retain(|(i, _)| !bad_rows.contains(&i.row));
 
         let candidates = project_candidates(&tx, report_id, plan_year)?;
         for (input, target) in &writes {

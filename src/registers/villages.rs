@@ -27,8 +27,8 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::{
-    Column, FileFormat, ImportError, ImportOptions, ImportSummary, ProblemKind, RowProblem,
-    RowReader, is_blank_or_total, map_header, normalize_name, read_input, read_sheet, wan_to_yuan,
+    Column, ColumnKind, FileFormat, ImportError, ImportOptions, ImportSummary, ProblemKind,
+    ReadRows, RowProblem, RowReader, normalize_name, read_input, read_rows, settle, wan_to_yuan,
 };
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -51,7 +51,7 @@ pub const VILLAGE_SHEET_COLUMNS: &[Column] = &[
             "代码",
         ],
         required: true,
-        money: false,
+        kind: ColumnKind::Text,
     },
     Column {
         key: "name",
@@ -68,14 +68,14 @@ pub const VILLAGE_SHEET_COLUMNS: &[Column] = &[
             "村(社区)",
         ],
         required: true,
-        money: false,
+        kind: ColumnKind::Text,
     },
     Column {
         key: "kind",
         label: "类型",
         aliases: &["类型", "层级", "级别"],
         required: false,
-        money: false,
+        kind: ColumnKind::Text,
     },
     Column {
         key: "town",
@@ -91,56 +91,56 @@ pub const VILLAGE_SHEET_COLUMNS: &[Column] = &[
             "所属镇(街道)",
         ],
         required: false,
-        money: false,
+        kind: ColumnKind::Text,
     },
     Column {
         key: "urban_rural",
         label: "城乡分类代码",
         aliases: &["城乡分类代码", "城乡分类", "城乡代码"],
         required: false,
-        money: false,
+        kind: ColumnKind::Text,
     },
     Column {
         key: "year",
         label: "年份",
         aliases: &["年份", "年度"],
         required: false,
-        money: false,
+        kind: ColumnKind::Text,
     },
     Column {
         key: "income",
         label: "集体经济收入（万元）",
         aliases: &["集体经济收入", "村集体经济收入", "集体收入"],
         required: false,
-        money: true,
+        kind: ColumnKind::Money,
     },
     Column {
         key: "stars",
         label: "五星支部星级",
         aliases: &["五星支部星级", "五星支部", "星级", "支部星级", "党支部星级"],
         required: false,
-        money: false,
+        kind: ColumnKind::Text,
     },
     Column {
         key: "li_center",
         label: "乡里中心",
         aliases: &["乡里中心", "乡里中心建成", "是否建成乡里中心"],
         required: false,
-        money: false,
+        kind: ColumnKind::Text,
     },
     Column {
         key: "designations",
         label: "荣誉称号",
         aliases: &["荣誉称号", "荣誉", "称号", "创建称号"],
         required: false,
-        money: false,
+        kind: ColumnKind::Text,
     },
     Column {
         key: "note",
         label: "备注",
         aliases: &["备注", "说明"],
         required: false,
-        money: false,
+        kind: ColumnKind::Text,
     },
 ];
 
@@ -346,7 +346,7 @@ fn parse_row(r: &mut RowReader<'_>, default_year: Option<i32>) -> Option<Village
         },
         None => default_year,
     };
-    let income = r.amount("income", false);
+    let income = r.amount("income");
     let stars = match r.text("stars") {
         Some(t) => match parse_stars(&t) {
             Some(s) if (0..=5).contains(&s) => Some(s),
@@ -552,51 +552,40 @@ impl Db {
         format: FileFormat,
         options: &ImportOptions,
     ) -> std::result::Result<ImportSummary, ImportError> {
-        let sheet = read_sheet(bytes, format)?;
-        let bad = |problems: Vec<RowProblem>| ImportError::BadRows {
-            source_name: source_name.to_owned(),
-            problems,
-        };
-        let header = map_header(&sheet, VILLAGE_SHEET_COLUMNS, "code").map_err(bad)?;
+        let mut keys = Vec::new();
+        let ReadRows {
+            header,
+            mut summary,
+            mut inputs,
+            mut problems,
+        } = read_rows(
+            source_name,
+            bytes,
+            format,
+            VILLAGE_SHEET_COLUMNS,
+            "code",
+            |reader| {
+                // Codes as read, valid rows or not, for finding duplicates across the file.
+                if let Some(code) = reader.text("code") {
+                    keys.push(RowKey {
+                        row: reader.row,
+                        code: code.chars().filter(|c| !c.is_whitespace()).collect(),
+                        name: reader.text("name"),
+                        year: reader
+                            .text("year")
+                            .and_then(|y| y.trim_end_matches('年').parse().ok())
+                            .or(options.year),
+                    });
+                }
+                parse_row(reader, options.year)
+            },
+        )?;
         let code_column = header.columns["code"].header.clone();
         let town_column = header
             .columns
             .get("town")
             .map(|m| m.header.clone())
             .unwrap_or_else(|| "乡镇".to_owned());
-        let mut summary = ImportSummary {
-            source: source_name.to_owned(),
-            header_row: header.row,
-            ignored_columns: header.ignored.clone(),
-            ignored_rows: sheet.rows[..header.position].iter().map(|r| r.0).collect(),
-            ..Default::default()
-        };
-        let mut problems = Vec::new();
-        let mut inputs = Vec::new();
-        let mut keys = Vec::new();
-        for (row, cells) in &sheet.rows[header.position + 1..] {
-            if is_blank_or_total(cells) {
-                summary.ignored_rows.push(*row);
-                continue;
-            }
-            summary.rows_read += 1;
-            let mut reader = RowReader::new(*row, cells, &header, VILLAGE_SHEET_COLUMNS);
-            if let Some(code) = reader.text("code") {
-                keys.push(RowKey {
-                    row: *row,
-                    code: code.chars().filter(|c| !c.is_whitespace()).collect(),
-                    name: reader.text("name"),
-                    year: reader
-                        .text("year")
-                        .and_then(|y| y.trim_end_matches('年').parse().ok())
-                        .or(options.year),
-                });
-            }
-            match parse_row(&mut reader, options.year) {
-                Some(i) => inputs.push(i),
-                None => problems.append(&mut reader.problems),
-            }
-        }
         problems.extend(duplicate_problems(&keys, &code_column));
 
         let now = crate::time::now_utc();
@@ -654,15 +643,8 @@ impl Db {
                 }),
             }
         }
-        problems.sort_by_key(|p| p.row);
-        if !problems.is_empty() {
-            if !options.skip_bad_rows {
-                return Err(bad(problems));
-            }
-            let rows: Vec<usize> = problems.iter().map(|p| p.row).collect();
-            inputs.retain(|i| !rows.contains(&i.row));
-            summary.skipped = problems;
-        }
+        let bad_rows = settle(problems, options, &mut summary)?;
+        inputs.retain(|i| !bad_rows.contains(&i.row));
 
         // Report places, for linking: (id, kind, name).
         let report_places: Vec<(i64, String, String)> = {
