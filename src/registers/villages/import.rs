@@ -280,6 +280,165 @@ struct RowKey {
     year: Option<i32>,
 }
 
+/// The towns the villages of the file need that are neither in the file (its good rows) nor in
+/// the register, to be created from a village's 乡镇 name: `code -> name`. A village with no
+/// such town and no 乡镇 name gets an [`ProblemKind::UnknownTown`] problem.
+fn towns_to_create(
+    tx: &rusqlite::Connection,
+    report_id: i64,
+    inputs: &[VillageInput],
+    problems: &mut Vec<RowProblem>,
+    town_column: &str,
+) -> Result<BTreeMap<String, String>> {
+    let mut known_towns: HashMap<String, String> = HashMap::new();
+    {
+        let mut st = tx.prepare_cached(
+            "SELECT code, name FROM register_place WHERE report_id = ?1
+               AND kind IN ('town', 'subdistrict')",
+        )?;
+        for row in st.query_map([report_id], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            let (c, n): (String, String) = row?;
+            known_towns.insert(c, n);
+        }
+    }
+    let bad_rows: Vec<usize> = problems.iter().map(|p| p.row).collect();
+    for i in inputs.iter().filter(|i| !bad_rows.contains(&i.row)) {
+        if matches!(i.kind, "town" | "subdistrict") {
+            known_towns.insert(i.code.clone(), i.name.clone());
+        }
+    }
+    let mut to_create: BTreeMap<String, String> = BTreeMap::new();
+    for i in inputs {
+        if matches!(i.kind, "town" | "subdistrict") {
+            continue;
+        }
+        let tc = town_code(&i.code);
+        if known_towns.contains_key(&tc) || to_create.contains_key(&tc) {
+            continue;
+        }
+        match &i.town_name {
+            Some(n) => {
+                to_create.insert(tc, n.clone());
+            }
+            None => problems.push(RowProblem {
+                row: i.row,
+                column: town_column.to_owned(),
+                value: String::new(),
+                kind: ProblemKind::UnknownTown,
+                reason: format!(
+                    "its town {tc} is neither in the file nor in the register; add the \
+                     town's row or a 乡镇 column naming it"
+                ),
+            }),
+        }
+    }
+    Ok(to_create)
+}
+
+/// The report place a register place is, by kind and name: exactly one with the same name
+/// (`exact`), else exactly one with the same name without its level suffix (`normalized`).
+/// Several matches: no link, and the candidates. `report_places`: `(id, kind, name)`.
+fn place_link(
+    report_places: &[(i64, String, String)],
+    name: &str,
+    kind: &str,
+) -> (Option<i64>, Option<&'static str>, Vec<i64>) {
+    let same_kind = |k: &str| match kind {
+        "town" | "subdistrict" => matches!(k, "town" | "subdistrict"),
+        k2 => k == k2,
+    };
+    let exact: Vec<i64> = report_places
+        .iter()
+        .filter(|p| same_kind(&p.1) && p.2 == name)
+        .map(|p| p.0)
+        .collect();
+    if exact.len() == 1 {
+        return (Some(exact[0]), Some("exact"), vec![]);
+    }
+    if exact.len() > 1 {
+        return (None, None, exact);
+    }
+    let core = place_core(name);
+    let norm: Vec<i64> = report_places
+        .iter()
+        .filter(|p| same_kind(&p.1) && place_core(&p.2) == core)
+        .map(|p| p.0)
+        .collect();
+    match norm.len() {
+        0 => (None, None, vec![]),
+        1 => (Some(norm[0]), Some("normalized"), vec![]),
+        _ => (None, None, norm),
+    }
+}
+
+/// Writes a place's yearly record, if its row carries yearly values and a year. Columns the
+/// file lacks keep the values already stored. Returns whether a record was written.
+fn write_year(
+    tx: &rusqlite::Connection,
+    header: &crate::registers::Header,
+    id: i64,
+    input: &VillageInput,
+    now: &str,
+    source_name: &str,
+) -> Result<bool> {
+    let Some(year) = input.year.filter(|_| input.has_yearly) else {
+        return Ok(false);
+    };
+    let old: Option<StoredYear> = tx
+        .query_row(
+            "SELECT collective_income, star_rating, li_center_built, designations
+                 FROM village_year WHERE place_id = ?1 AND year = ?2",
+            params![id, year],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let (old_income, old_stars, old_center, old_designations) =
+        old.unwrap_or((None, None, None, "[]".to_owned()));
+    let has = |k: &str| header.columns.contains_key(k);
+    let income = if has("income") {
+        input.income
+    } else {
+        old_income
+    };
+    let stars = if has("stars") { input.stars } else { old_stars };
+    let center = if has("li_center") {
+        input.li_center
+    } else {
+        old_center
+    };
+    let designations = if has("designations") {
+        serde_json::to_string(&input.designations.clone().unwrap_or_default())
+            .map_err(Error::Json)?
+    } else {
+        old_designations
+    };
+    tx.execute(
+        "INSERT INTO village_year (place_id, year, collective_income,
+                collective_income_base, star_rating, li_center_built, designations,
+                imported_at, source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (place_id, year) DO UPDATE SET
+                collective_income = excluded.collective_income,
+                collective_income_base = excluded.collective_income_base,
+                star_rating = excluded.star_rating,
+                li_center_built = excluded.li_center_built,
+                designations = excluded.designations,
+                imported_at = excluded.imported_at, source = excluded.source",
+        params![
+            id,
+            year,
+            income,
+            income.map(wan_to_yuan),
+            stars,
+            center,
+            designations,
+            now,
+            source_name
+        ],
+    )?;
+    Ok(true)
+}
+
 impl Db {
     /// Imports a village register file (`.csv` or `.xlsx`) into report `report_id`'s register,
     /// with the yearly values it carries. See [the module docs](self).
@@ -350,49 +509,7 @@ impl Db {
         if exists.is_none() {
             return Err(Error::NotFound(format!("report {report_id}")).into());
         }
-        // Towns: in the file, in the register, or to be created from a 乡镇 name.
-        let mut known_towns: HashMap<String, String> = HashMap::new();
-        {
-            let mut st = tx.prepare_cached(
-                "SELECT code, name FROM register_place WHERE report_id = ?1
-                   AND kind IN ('town', 'subdistrict')",
-            )?;
-            for row in st.query_map([report_id], |r| Ok((r.get(0)?, r.get(1)?)))? {
-                let (c, n): (String, String) = row?;
-                known_towns.insert(c, n);
-            }
-        }
-        let bad_rows: Vec<usize> = problems.iter().map(|p| p.row).collect();
-        for i in inputs.iter().filter(|i| !bad_rows.contains(&i.row)) {
-            if matches!(i.kind, "town" | "subdistrict") {
-                known_towns.insert(i.code.clone(), i.name.clone());
-            }
-        }
-        let mut to_create: BTreeMap<String, String> = BTreeMap::new();
-        for i in &inputs {
-            if matches!(i.kind, "town" | "subdistrict") {
-                continue;
-            }
-            let tc = town_code(&i.code);
-            if known_towns.contains_key(&tc) || to_create.contains_key(&tc) {
-                continue;
-            }
-            match &i.town_name {
-                Some(n) => {
-                    to_create.insert(tc, n.clone());
-                }
-                None => problems.push(RowProblem {
-                    row: i.row,
-                    column: town_column.clone(),
-                    value: String::new(),
-                    kind: ProblemKind::UnknownTown,
-                    reason: format!(
-                        "its town {tc} is neither in the file nor in the register; add the \
-                         town's row or a 乡镇 column naming it"
-                    ),
-                }),
-            }
-        }
+        let to_create = towns_to_create(&tx, report_id, &inputs, &mut problems, &town_column)?;
         let bad_rows = settle(problems, options, &mut summary)?;
         inputs.retain(|i| !bad_rows.contains(&i.row));
 
@@ -404,35 +521,6 @@ impl Db {
             st.query_map([report_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<rusqlite::Result<_>>()?
         };
-        let link_for = |name: &str, kind: &str| -> (Option<i64>, Option<&'static str>, Vec<i64>) {
-            let same_kind = |k: &str| match kind {
-                "town" | "subdistrict" => matches!(k, "town" | "subdistrict"),
-                k2 => k == k2,
-            };
-            let exact: Vec<i64> = report_places
-                .iter()
-                .filter(|p| same_kind(&p.1) && p.2 == name)
-                .map(|p| p.0)
-                .collect();
-            if exact.len() == 1 {
-                return (Some(exact[0]), Some("exact"), vec![]);
-            }
-            if exact.len() > 1 {
-                return (None, None, exact);
-            }
-            let core = place_core(name);
-            let norm: Vec<i64> = report_places
-                .iter()
-                .filter(|p| same_kind(&p.1) && place_core(&p.2) == core)
-                .map(|p| p.0)
-                .collect();
-            match norm.len() {
-                0 => (None, None, vec![]),
-                1 => (Some(norm[0]), Some("normalized"), vec![]),
-                _ => (None, None, norm),
-            }
-        };
-
         // Rows to write: created towns, then file towns, then villages.
         struct PlaceWrite<'a> {
             row: usize,
@@ -545,7 +633,7 @@ impl Db {
                 |r| r.get(0),
             )?;
             if !manual && first_time {
-                let (pid, method, ambiguous) = link_for(&w.name, w.kind);
+                let (pid, method, ambiguous) = place_link(&report_places, &w.name, w.kind);
                 if !ambiguous.is_empty() {
                     summary.ambiguous_links.push((w.row, ambiguous));
                 }
@@ -559,65 +647,11 @@ impl Db {
             } else if manual && first_time {
                 summary.linked += 1;
             }
-            // Yearly values.
-            let Some(input) = w.input else { continue };
-            if !input.has_yearly {
-                continue;
+            if let Some(input) = w.input
+                && write_year(&tx, &header, id, input, &now, source_name)?
+            {
+                summary.years_written += 1;
             }
-            let Some(year) = input.year else { continue };
-            let old: Option<StoredYear> = tx
-                .query_row(
-                    "SELECT collective_income, star_rating, li_center_built, designations
-                     FROM village_year WHERE place_id = ?1 AND year = ?2",
-                    params![id, year],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                )
-                .optional()?;
-            let (old_income, old_stars, old_center, old_designations) =
-                old.unwrap_or((None, None, None, "[]".to_owned()));
-            let has = |k: &str| header.columns.contains_key(k);
-            let income = if has("income") {
-                input.income
-            } else {
-                old_income
-            };
-            let stars = if has("stars") { input.stars } else { old_stars };
-            let center = if has("li_center") {
-                input.li_center
-            } else {
-                old_center
-            };
-            let designations = if has("designations") {
-                serde_json::to_string(&input.designations.clone().unwrap_or_default())
-                    .map_err(Error::Json)?
-            } else {
-                old_designations
-            };
-            tx.execute(
-                "INSERT INTO village_year (place_id, year, collective_income,
-                    collective_income_base, star_rating, li_center_built, designations,
-                    imported_at, source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (place_id, year) DO UPDATE SET
-                    collective_income = excluded.collective_income,
-                    collective_income_base = excluded.collective_income_base,
-                    star_rating = excluded.star_rating,
-                    li_center_built = excluded.li_center_built,
-                    designations = excluded.designations,
-                    imported_at = excluded.imported_at, source = excluded.source",
-                params![
-                    id,
-                    year,
-                    income,
-                    income.map(wan_to_yuan),
-                    stars,
-                    center,
-                    designations,
-                    now,
-                    source_name
-                ],
-            )?;
-            summary.years_written += 1;
         }
         tx.commit()?;
         Ok(summary)
