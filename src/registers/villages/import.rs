@@ -439,6 +439,86 @@ fn write_year(
     Ok(true)
 }
 
+/// One register place to write: a town created from a 乡镇 name, or a row of the file.
+struct PlaceWrite<'a> {
+    row: usize,
+    code: String,
+    name: String,
+    kind: &'static str,
+    urban_rural: Option<String>,
+    note: Option<String>,
+    input: Option<&'a VillageInput>,
+}
+
+/// Updates the register place with `w`'s code, or creates it, pointing a village at its
+/// town. Returns its id and whether it existed.
+fn upsert_place(
+    tx: &rusqlite::Connection,
+    report_id: i64,
+    w: &PlaceWrite<'_>,
+    now: &str,
+    source_name: &str,
+) -> Result<(i64, bool)> {
+    let existing: Option<(i64, Option<String>)> = tx
+        .query_row(
+            "SELECT id, link_method FROM register_place WHERE report_id = ?1 AND code = ?2",
+            params![report_id, w.code],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let town_id: Option<i64> = if matches!(w.kind, "town" | "subdistrict") {
+        None
+    } else {
+        tx.query_row(
+            "SELECT id FROM register_place WHERE report_id = ?1 AND code = ?2",
+            params![report_id, town_code(&w.code)],
+            |r| r.get(0),
+        )
+        .optional()?
+    };
+    let found = match existing {
+        Some((id, _)) => {
+            tx.execute(
+                "UPDATE register_place SET name = ?2, kind = ?3, town_id = ?4,
+                    urban_rural_type = coalesce(?5, urban_rural_type),
+                    note = coalesce(?6, note), imported_at = ?7, source = ?8
+                 WHERE id = ?1",
+                params![
+                    id,
+                    w.name,
+                    w.kind,
+                    town_id,
+                    w.urban_rural,
+                    w.note,
+                    now,
+                    source_name
+                ],
+            )?;
+            (id, true)
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO register_place (report_id, code, name, kind, town_id,
+                    urban_rural_type, note, imported_at, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    report_id,
+                    w.code,
+                    w.name,
+                    w.kind,
+                    town_id,
+                    w.urban_rural,
+                    w.note,
+                    now,
+                    source_name
+                ],
+            )?;
+            (tx.last_insert_rowid(), false)
+        }
+    };
+    Ok(found)
+}
+
 impl Db {
     /// Imports a village register file (`.csv` or `.xlsx`) into report `report_id`'s register,
     /// with the yearly values it carries. See [the module docs](self).
@@ -522,15 +602,6 @@ impl Db {
                 .collect::<rusqlite::Result<_>>()?
         };
         // Rows to write: created towns, then file towns, then villages.
-        struct PlaceWrite<'a> {
-            row: usize,
-            code: String,
-            name: String,
-            kind: &'static str,
-            urban_rural: Option<String>,
-            note: Option<String>,
-            input: Option<&'a VillageInput>,
-        }
         let mut writes: Vec<PlaceWrite<'_>> = to_create
             .iter()
             .map(|(code, name)| PlaceWrite {
@@ -564,68 +635,13 @@ impl Db {
 
         let mut seen_codes: HashMap<String, i64> = HashMap::new();
         for w in &writes {
-            let existing: Option<(i64, Option<String>)> = tx
-                .query_row(
-                    "SELECT id, link_method FROM register_place WHERE report_id = ?1 AND code = ?2",
-                    params![report_id, w.code],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let town_id: Option<i64> = if matches!(w.kind, "town" | "subdistrict") {
-                None
-            } else {
-                tx.query_row(
-                    "SELECT id FROM register_place WHERE report_id = ?1 AND code = ?2",
-                    params![report_id, town_code(&w.code)],
-                    |r| r.get(0),
-                )
-                .optional()?
-            };
             let first_time = !seen_codes.contains_key(&w.code);
-            let id = match existing {
-                Some((id, _)) => {
-                    tx.execute(
-                        "UPDATE register_place SET name = ?2, kind = ?3, town_id = ?4,
-                            urban_rural_type = coalesce(?5, urban_rural_type),
-                            note = coalesce(?6, note), imported_at = ?7, source = ?8
-                         WHERE id = ?1",
-                        params![
-                            id,
-                            w.name,
-                            w.kind,
-                            town_id,
-                            w.urban_rural,
-                            w.note,
-                            now,
-                            source_name
-                        ],
-                    )?;
-                    if first_time && w.input.is_some() {
-                        summary.updated += 1;
-                    }
-                    id
-                }
-                None => {
-                    tx.execute(
-                        "INSERT INTO register_place (report_id, code, name, kind, town_id,
-                            urban_rural_type, note, imported_at, source)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                        params![
-                            report_id,
-                            w.code,
-                            w.name,
-                            w.kind,
-                            town_id,
-                            w.urban_rural,
-                            w.note,
-                            now,
-                            source_name
-                        ],
-                    )?;
-                    summary.inserted += 1;
-                    tx.last_insert_rowid()
-                }
-            };
+            let (id, existed) = upsert_place(&tx, report_id, w, &now, source_name)?;
+            if !existed {
+                summary.inserted += 1;
+            } else if first_time && w.input.is_some() {
+                summary.updated += 1;
+            }
             seen_codes.insert(w.code.clone(), id);
             let manual: bool = tx.query_row(
                 "SELECT link_method IS 'manual' FROM register_place WHERE id = ?1",
