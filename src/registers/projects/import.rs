@@ -216,6 +216,19 @@ fn duplicate_problems(codes: &[RowCodes], columns: (&str, &str)) -> Vec<RowProbl
     problems
 }
 
+/// Updates register project ?1 with the fields ?2..?17 of [`INSERT_PROJECT`].
+const UPDATE_PROJECT: &str = "UPDATE register_project SET office_code = ?2, national_code = ?3,
+    serial = ?4, name = ?5, category = ?6, total_investment = ?7, total_investment_base = ?8,
+    annual_plan = ?9, annual_plan_base = ?10, owner = ?11, responsible_unit = ?12, leader = ?13,
+    planned_start = ?14, note = ?15, imported_at = ?16, source = ?17
+    WHERE id = ?1";
+
+/// Creates a register project of report ?1 with the fields ?2..?17.
+const INSERT_PROJECT: &str = "INSERT INTO register_project (report_id, office_code,
+    national_code, serial, name, category, total_investment, total_investment_base, annual_plan,
+    annual_plan_base, owner, responsible_unit, leader, planned_start, note, imported_at, source)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+
 impl Db {
     /// Imports a project register file (`.csv` or `.xlsx`) into report `report_id`'s register.
     /// See [the module docs](self) for matching and [`ImportOptions`] for bad rows.
@@ -288,72 +301,41 @@ impl Db {
 
         let candidates = project_candidates(&tx, report_id, plan_year)?;
         for (input, target) in &writes {
-            let amounts = (
+            // ?1 is the record (update) or the report (insert); ?2..?17 the same fields.
+            let (total_base, annual_base) =
+                (wan_to_yuan(input.total), input.annual.map(wan_to_yuan));
+            let fields = params![
+                input.office_code,
+                input.national_code,
+                input.serial,
+                input.name,
+                input.category,
                 input.total,
-                wan_to_yuan(input.total),
+                total_base,
                 input.annual,
-                input.annual.map(wan_to_yuan),
-            );
+                annual_base,
+                input.owner,
+                input.responsible,
+                input.leader,
+                input.planned_start,
+                input.note,
+                now,
+                source_name
+            ];
+            let (sql, first) = match target {
+                Some(id) => (UPDATE_PROJECT, *id),
+                None => (INSERT_PROJECT, report_id),
+            };
+            let first: &dyn rusqlite::ToSql = &first;
+            tx.prepare_cached(sql)?.execute(rusqlite::params_from_iter(
+                std::iter::once(first).chain(fields.iter().copied()),
+            ))?;
             let id = match target {
                 Some(id) => {
-                    tx.execute(
-                        "UPDATE register_project SET office_code = ?2, national_code = ?3,
-                            serial = ?4, name = ?5, category = ?6, total_investment = ?7,
-                            total_investment_base = ?8, annual_plan = ?9, annual_plan_base = ?10,
-                            owner = ?11, responsible_unit = ?12, leader = ?13,
-                            planned_start = ?14, note = ?15, imported_at = ?16, source = ?17
-                         WHERE id = ?1",
-                        params![
-                            id,
-                            input.office_code,
-                            input.national_code,
-                            input.serial,
-                            input.name,
-                            input.category,
-                            amounts.0,
-                            amounts.1,
-                            amounts.2,
-                            amounts.3,
-                            input.owner,
-                            input.responsible,
-                            input.leader,
-                            input.planned_start,
-                            input.note,
-                            now,
-                            source_name
-                        ],
-                    )?;
                     summary.updated += 1;
                     *id
                 }
                 None => {
-                    tx.execute(
-                        "INSERT INTO register_project (report_id, office_code, national_code,
-                            serial, name, category, total_investment, total_investment_base,
-                            annual_plan, annual_plan_base, owner, responsible_unit, leader,
-                            planned_start, note, imported_at, source)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-                                 ?15, ?16, ?17)",
-                        params![
-                            report_id,
-                            input.office_code,
-                            input.national_code,
-                            input.serial,
-                            input.name,
-                            input.category,
-                            amounts.0,
-                            amounts.1,
-                            amounts.2,
-                            amounts.3,
-                            input.owner,
-                            input.responsible,
-                            input.leader,
-                            input.planned_start,
-                            input.note,
-                            now,
-                            source_name
-                        ],
-                    )?;
                     summary.inserted += 1;
                     tx.last_insert_rowid()
                 }
