@@ -8,7 +8,7 @@
 //! * **Tasks** ([`Task`], written with [`NewTask`]): a hierarchy of work items, each
 //!   optionally delivering a target or a named project, with a lead unit, supporting units,
 //!   a responsible person (责任人), a deadline (set, or taken from the target, the project or
-//!   the parent task), milestones ([`Milestone`]) and notes. [`Db::decompose_target`] splits a
+//!   the parent task), milestones ([`Milestone`]) and notes. [`Db::decompose_target`](crate::Db::decompose_target) splits a
 //!   target into sub-items in one call.
 //! * **Progress** ([`Progress`], written with [`NewProgress`]): one report on a target, a
 //!   task, a project the report names or a project of the key-project register, for a month

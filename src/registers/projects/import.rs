@@ -231,7 +231,7 @@ const INSERT_PROJECT: &str = "INSERT INTO register_project (report_id, office_co
 
 impl Db {
     /// Imports a project register file (`.csv` or `.xlsx`) into report `report_id`'s register.
-    /// See [the module docs](self) for matching and [`ImportOptions`] for bad rows.
+    /// See [the module docs](super) for matching and [`ImportOptions`] for bad rows.
     pub fn import_projects(
         &mut self,
         report_id: i64,

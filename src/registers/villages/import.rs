@@ -521,7 +521,7 @@ fn upsert_place(
 
 impl Db {
     /// Imports a village register file (`.csv` or `.xlsx`) into report `report_id`'s register,
-    /// with the yearly values it carries. See [the module docs](self).
+    /// with the yearly values it carries. See [the module docs](super).
     pub fn import_villages(
         &mut self,
         report_id: i64,
