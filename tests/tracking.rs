@@ -854,3 +854,43 @@ fn project_investment_against_plan_schedule_and_the_district_total() {
     assert_eq!(d.source, "project_total");
     assert_eq!(d.completion_pct, 0.65); // 1.4亿 of 214亿
 }
+
+/// A batch checks its first records of a kind one subject at a time and loads the whole kind
+/// after that: both ways must accept the same records and refuse the same ones, with the same
+/// message, whatever the position of the record.
+#[test]
+fn a_large_batch_validates_like_single_appends() {
+    let mut db = Db::open_default().unwrap();
+    let good = |i: usize| at(JOBS, &format!("2024-{:02}", i % 12 + 1), i as f64, "人");
+    let before = snapshot(&db);
+    for bad_at in [3usize, 64, 65, 150] {
+        let mut recs: Vec<NewProgress> = (0..200).map(good).collect();
+        recs[bad_at - 1] = at(99_999, "2024-06", 1.0, "人");
+        let err = db.append_progress(&recs).unwrap_err();
+        assert!(matches!(err, Error::NotFound(_)), "{err}");
+        let want = format!("progress record {bad_at}, subject_id: target 99999 does not exist");
+        assert!(err.to_string().contains(&want), "{err}");
+        recs[bad_at - 1] = at(JOBS, "2023-12", 1.0, "人");
+        let err = db.append_progress(&recs).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("progress record {bad_at}, period"))
+                && err.contains("outside the plan year 2024 of target 10"),
+            "{err}"
+        );
+        assert_eq!(snapshot(&db), before, "a refused batch writes nothing");
+    }
+    // Targets of other kinds and units in one batch of 200: all written, values converted.
+    let recs: Vec<NewProgress> = (0..200)
+        .map(|i| match i % 2 {
+            0 => good(i),
+            _ => at(GRAIN, "2024-06", 1.0, "亿斤"),
+        })
+        .collect();
+    let ids = db.append_progress(&recs).unwrap();
+    assert_eq!(ids.len(), 200);
+    let last = db.progress(*ids.last().unwrap()).unwrap();
+    assert_eq!(
+        (last.value, last.unit.as_deref()),
+        (Some(1.0), Some("亿斤"))
+    );
+}
