@@ -476,45 +476,32 @@ fn upsert_place(
         )
         .optional()?
     };
+    // One upsert on the (report_id, code) key: a row that exists keeps the type and note it
+    // has when the file leaves them empty.
+    tx.prepare_cached(
+        "INSERT INTO register_place (report_id, code, name, kind, town_id, urban_rural_type,
+            note, imported_at, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (report_id, code) DO UPDATE SET name = excluded.name,
+            kind = excluded.kind, town_id = excluded.town_id,
+            urban_rural_type = coalesce(excluded.urban_rural_type, urban_rural_type),
+            note = coalesce(excluded.note, note), imported_at = excluded.imported_at,
+            source = excluded.source",
+    )?
+    .execute(params![
+        report_id,
+        w.code,
+        w.name,
+        w.kind,
+        town_id,
+        w.urban_rural,
+        w.note,
+        now,
+        source_name
+    ])?;
     let found = match existing {
-        Some((id, _)) => {
-            tx.execute(
-                "UPDATE register_place SET name = ?2, kind = ?3, town_id = ?4,
-                    urban_rural_type = coalesce(?5, urban_rural_type),
-                    note = coalesce(?6, note), imported_at = ?7, source = ?8
-                 WHERE id = ?1",
-                params![
-                    id,
-                    w.name,
-                    w.kind,
-                    town_id,
-                    w.urban_rural,
-                    w.note,
-                    now,
-                    source_name
-                ],
-            )?;
-            (id, true)
-        }
-        None => {
-            tx.execute(
-                "INSERT INTO register_place (report_id, code, name, kind, town_id,
-                    urban_rural_type, note, imported_at, source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    report_id,
-                    w.code,
-                    w.name,
-                    w.kind,
-                    town_id,
-                    w.urban_rural,
-                    w.note,
-                    now,
-                    source_name
-                ],
-            )?;
-            (tx.last_insert_rowid(), false)
-        }
+        Some((id, _)) => (id, true),
+        None => (tx.last_insert_rowid(), false),
     };
     Ok(found)
 }
