@@ -26,7 +26,8 @@
 //! Modules, one per concept: [`report`] (text pipeline and outline), [`db`] (opening and
 //! the schema version), [`figures`] (targets and results), [`projects`], [`places`],
 //! [`glossary`], [`export`] (the dataset as JSON), [`seed`] (the curated data in `seeds/`),
-//! [`units`] (base-unit conversion), [`tracking`] (task decomposition, progress records and
+//! [`units`] (base-unit conversion and every multiplier), [`time`] (dates, periods, the valid
+//! years), [`code`] (text codes of enums, [`TextCode`]), [`tracking`] (task decomposition, progress records and
 //! evaluation against 序时进度). [`registers`] (the key-project and village registers
 //! offices import from spreadsheets).
 
