@@ -1,4 +1,4 @@
--- govreport schema, version 6: the readable reference. The library creates and upgrades
+-- govreport schema, version 7: the readable reference. The library creates and upgrades
 -- files by running `migrations/` in order (the one history, PRAGMA user_version holds the
 -- version); tests/schema_version.rs proves this file equals their result. Change the schema
 -- by adding a migration, then update this file to match.
@@ -240,15 +240,16 @@ CREATE VIRTUAL TABLE search_index USING fts5(
 
 -- ---------------------------------------------------------------------------------------
 -- Tracking (version 4; src/tracking.rs, migrations/0004_tracking.sql)
--- (the module is src/tracking/: units and tasks, progress, evaluation)
+-- (the module is src/tracking/: organisation units and tasks, progress, evaluation)
 -- ---------------------------------------------------------------------------------------
 
--- One row: one unit (单位) that leads or supports work: a bureau, a town, a company.
-CREATE TABLE unit (
+-- One row: one organisation unit (单位) that leads or supports work: a bureau, a town, a
+-- company (table renamed from `unit` by migrations/0007_org_unit.sql, hence the quotes).
+CREATE TABLE "org_unit" (
     id        INTEGER PRIMARY KEY,
     report_id INTEGER REFERENCES report(id) ON DELETE CASCADE, -- NULL: not tied to one report
     name      TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0), -- '区发展改革委'
-    parent_id INTEGER REFERENCES unit(id)             -- the unit it belongs to, if any
+    parent_id INTEGER REFERENCES "org_unit"(id)             -- the unit it belongs to, if any
 );
 
 -- One row: one task of a report's decomposition (任务分解表). Tasks form a hierarchy: a
@@ -263,7 +264,7 @@ CREATE TABLE task (
     project_id         INTEGER REFERENCES project(id), -- the named project the task delivers
     planned_value      REAL,                          -- this task's share of the target
     unit               TEXT,                          -- unit of planned_value and of progress
-    lead_unit_id       INTEGER REFERENCES unit(id),   -- 牵头单位
+    lead_org_unit_id       INTEGER REFERENCES "org_unit"(id),   -- 牵头单位
     responsible_person TEXT,                          -- 具体责任人
     deadline           TEXT CHECK (deadline GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
     deadline_source    TEXT NOT NULL CHECK (deadline_source IN ('set', 'target', 'project',
@@ -279,11 +280,11 @@ CREATE INDEX task_report ON task(report_id, parent_id);
 CREATE INDEX task_target ON task(target_id) WHERE target_id IS NOT NULL;
 CREATE INDEX task_project ON task(project_id) WHERE project_id IS NOT NULL;
 
--- One row: one supporting unit (配合单位) of a task.
-CREATE TABLE task_support_unit (
+-- One row: one supporting organisation unit (配合单位) of a task.
+CREATE TABLE "task_support_org_unit" (
     task_id INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
-    unit_id INTEGER NOT NULL REFERENCES unit(id),
-    PRIMARY KEY (task_id, unit_id)
+    org_unit_id INTEGER NOT NULL REFERENCES "org_unit"(id),
+    PRIMARY KEY (task_id, org_unit_id)
 ) WITHOUT ROWID;
 
 -- One row: one milestone (节点, quarterly 形象进度) of a task.

@@ -3,7 +3,11 @@
 //! 1. progress records ingested per second, 1,000,000 records in one transaction into an
 //!    on-disk WAL database, through `ProgressBatch::append` (validation included) next to raw
 //!    rusqlite inserting the same rows with a held statement, in the same run;
-//! 2. time to evaluate every target's status with 100,000 progress records present.
+//! 2. time to evaluate every target's status with 100,000 progress records present;
+//! 3. one record appended with `Db::add_progress` (its own transaction, as the API does) on
+//!    that file of 100,000 records, next to raw rusqlite doing the same: `BEGIN IMMEDIATE`,
+//!    the same subject query the API validates with, the insert, `COMMIT`, through held
+//!    statements (median of many single appends, the two sides alternating).
 //!
 //! ```text
 //! cargo run --release --example bench_tracking            # 1,000,000 records, 3 repeats
@@ -236,5 +240,94 @@ fn main() {
         "| of which listing the targets (`Db::targets`) | {:.2} ms |",
         list.as_secs_f64() * 1e3
     );
+
+    // One append at a time on the file with `eval_n` records.
+    drop(db);
+    let singles = 400;
+    let mut db = Db::open(&path).unwrap();
+    let raw_conn = Connection::open(&path).unwrap();
+    raw_conn.pragma_update(None, "foreign_keys", true).unwrap();
+    let (mut api, mut raw) = (Vec::new(), Vec::new());
+    for i in 0..singles {
+        let k = i % recs.len();
+        let (r, end, base) = (&recs[k], &ends[k], bases[k]);
+        let api_once = |db: &mut Db| {
+            let t = Instant::now();
+            db.add_progress(r).unwrap();
+            t.elapsed()
+        };
+        if i % 2 == 0 {
+            api.push(api_once(&mut db));
+            raw.push(append_raw(&raw_conn, r, end, base));
+        } else {
+            raw.push(append_raw(&raw_conn, r, end, base));
+            api.push(api_once(&mut db));
+        }
+    }
+    let count: i64 = raw_conn
+        .query_row("SELECT count(*) FROM progress", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(count, (eval_n + 2 * singles) as i64);
+    let (api, raw) = (median(api), median(raw));
+    println!(
+        "append one record, its own transaction, {eval_n} records present, on-disk WAL file \
+         (median of {singles}):"
+    );
+    println!(
+        "| govreport `Db::add_progress` (validated) | {:.3} ms | {:.2}x |",
+        api.as_secs_f64() * 1e3,
+        api.as_secs_f64() / raw.as_secs_f64()
+    );
+    println!(
+        "| raw rusqlite: BEGIN, subject query, insert, COMMIT (held statements) | {:.3} ms | 1.00x |",
+        raw.as_secs_f64() * 1e3
+    );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Raw rusqlite appending one record the way `add_progress` does: its own write transaction,
+/// the subject's point query (plan year and unit, as validation reads them), the insert. Every
+/// statement is held in rusqlite's cache; period end and base value are computed beforehand.
+fn append_raw(conn: &Connection, r: &NewProgress, end: &str, base: f64) -> Duration {
+    let t = Instant::now();
+    conn.prepare_cached("BEGIN IMMEDIATE")
+        .unwrap()
+        .execute([])
+        .unwrap();
+    let (year, unit): (i32, Option<String>) = conn
+        .prepare_cached("SELECT year, unit FROM figure WHERE kind = 'target' AND id = ?1")
+        .unwrap()
+        .query_row([r.subject_id], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap();
+    assert!(year == 2024 && unit.is_some());
+    conn.prepare_cached(govreport::tracking::progress::PROGRESS_INSERT_SQL)
+        .unwrap()
+        .execute(params![
+            r.subject_kind.code(),
+            r.subject_id,
+            r.period,
+            end,
+            r.value,
+            r.unit,
+            base,
+            r.cumulative,
+            r.progress_text,
+            r.problems,
+            r.next_steps,
+            r.reported_by,
+            r.reported_at,
+            r.supersedes_id,
+            None::<f64>,
+            None::<f64>,
+            None::<String>,
+            None::<f64>,
+            None::<f64>,
+            None::<String>,
+            None::<String>,
+            None::<String>,
+            None::<String>,
+        ])
+        .unwrap();
+    conn.prepare_cached("COMMIT").unwrap().execute([]).unwrap();
+    t.elapsed()
 }

@@ -27,7 +27,7 @@ mod common;
 use std::io::Write;
 
 use govreport::registers::synthetic::{self, ProjectOptions};
-use govreport::registers::{FileFormat, ImportError, ImportOptions, ImportReport};
+use govreport::registers::{FileFormat, ImportError, ImportOptions, ImportSummary};
 use govreport::{Db, Error};
 
 const USAGE: &str = "usage: register <import|import-villages|export|check|villages|synthetic> \
@@ -58,7 +58,7 @@ fn open(args: &[String]) -> Result<(Db, i64), Error> {
     Ok((db, report))
 }
 
-fn print_import(done: &ImportReport, json: bool) -> Result<(), Error> {
+fn print_import(done: &ImportSummary, json: bool) -> Result<(), Error> {
     if json {
         println!("{}", serde_json::to_string_pretty(done)?);
         return Ok(());

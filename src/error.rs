@@ -86,23 +86,3 @@ pub enum Error {
 
 /// `Result` with the library's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// The value of `all` whose code is `code`, or an [`Error::InvalidArgument`] naming `what` and
-/// listing the valid codes. Shared by every enum stored as a text code.
-pub(crate) fn from_code<T: Copy>(
-    all: &[T],
-    code_of: fn(T) -> &'static str,
-    what: &str,
-    code: &str,
-) -> Result<T> {
-    all.iter()
-        .copied()
-        .find(|&c| code_of(c) == code)
-        .ok_or_else(|| {
-            let known: Vec<&str> = all.iter().map(|&c| code_of(c)).collect();
-            Error::InvalidArgument(format!(
-                "unknown {what} {code:?}: use one of {}",
-                known.join(", ")
-            ))
-        })
-}

@@ -17,6 +17,7 @@
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
+use crate::code::TextCode;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::report::Paragraph;
@@ -31,15 +32,19 @@ pub enum FigureKind {
     Result,
 }
 
-impl FigureKind {
+impl TextCode for FigureKind {
+    const ALL: &'static [FigureKind] = &[FigureKind::Target, FigureKind::Result];
+    const WHAT: &'static str = "figure kind";
+
     /// The code in the `figure.kind` column.
-    pub fn code(self) -> &'static str {
+    fn code(self) -> &'static str {
         match self {
             FigureKind::Target => "target",
             FigureKind::Result => "result",
         }
     }
 }
+crate::code::inherent_text_code!(FigureKind);
 
 /// What a figure's qualifier means for comparing an actual value with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -57,18 +62,18 @@ pub enum Comparator {
     Exactly,
 }
 
-impl Comparator {
-    /// All comparators, in a stable order.
-    pub const ALL: [Comparator; 5] = [
+impl TextCode for Comparator {
+    const ALL: &'static [Comparator] = &[
         Comparator::Approximately,
         Comparator::AtLeast,
         Comparator::AtMost,
         Comparator::MoreThan,
         Comparator::Exactly,
     ];
+    const WHAT: &'static str = "comparator";
 
     /// The code stored in the database (`at_least` …).
-    pub fn code(self) -> &'static str {
+    fn code(self) -> &'static str {
         match self {
             Comparator::Approximately => "approximately",
             Comparator::AtLeast => "at_least",
@@ -77,12 +82,8 @@ impl Comparator {
             Comparator::Exactly => "exactly",
         }
     }
-
-    /// The comparator for a code; [`Error::InvalidArgument`] for an unknown one.
-    pub fn from_code(code: &str) -> Result<Comparator> {
-        crate::error::from_code(&Self::ALL, Self::code, "comparator", code)
-    }
 }
+crate::code::inherent_text_code!(Comparator);
 
 /// What kind of quantity a figure is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -98,17 +99,17 @@ pub enum Measure {
     Count,
 }
 
-impl Measure {
-    /// All measures, in a stable order.
-    pub const ALL: [Measure; 4] = [
+impl TextCode for Measure {
+    const ALL: &'static [Measure] = &[
         Measure::GrowthRate,
         Measure::Share,
         Measure::Level,
         Measure::Count,
     ];
+    const WHAT: &'static str = "measure";
 
     /// The code stored in the database (`growth_rate` …).
-    pub fn code(self) -> &'static str {
+    fn code(self) -> &'static str {
         match self {
             Measure::GrowthRate => "growth_rate",
             Measure::Share => "share",
@@ -116,12 +117,8 @@ impl Measure {
             Measure::Count => "count",
         }
     }
-
-    /// The measure for a code; [`Error::InvalidArgument`] for an unknown one.
-    pub fn from_code(code: &str) -> Result<Measure> {
-        crate::error::from_code(&Self::ALL, Self::code, "measure", code)
-    }
 }
+crate::code::inherent_text_code!(Measure);
 
 /// One target or result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -215,11 +212,7 @@ fn figure_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Figure> {
     };
     Ok(Figure {
         id: r.get(0)?,
-        kind: match kind {
-            "target" => FigureKind::Target,
-            "result" => FigureKind::Result,
-            other => return Err(bad(1, format!("unknown figure kind {other}"))),
-        },
+        kind: FigureKind::from_code(kind).map_err(|e| bad(1, e.to_string()))?,
         year: r.get(2)?,
         area: r.get(3)?,
         section_id: r.get(4)?,
@@ -244,7 +237,7 @@ fn figure_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Figure> {
 /// Checks that `date` is an ISO date `YYYY-MM-DD` with a real month and day (the one date
 /// check of the crate, shared with tracking).
 pub fn check_iso_date(date: &str) -> Result<()> {
-    crate::tracking::time::Date::parse(date, "date").map(|_| ())
+    crate::time::Date::parse(date, "date").map(|_| ())
 }
 
 impl Db {

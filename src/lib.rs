@@ -26,12 +26,14 @@
 //! Modules, one per concept: [`report`] (text pipeline and outline), [`db`] (opening and
 //! the schema version), [`figures`] (targets and results), [`projects`], [`places`],
 //! [`glossary`], [`export`] (the dataset as JSON), [`seed`] (the curated data in `seeds/`),
-//! [`units`] (base-unit conversion), [`tracking`] (task decomposition, progress records and
+//! [`units`] (base-unit conversion and every multiplier), [`time`] (dates, periods, the valid
+//! years), [`code`] (text codes of enums, [`TextCode`]), [`tracking`] (task decomposition, progress records and
 //! evaluation against 序时进度). [`registers`] (the key-project and village registers
 //! offices import from spreadsheets).
 
 #![warn(missing_docs)]
 
+pub mod code;
 pub mod db;
 pub mod error;
 pub mod export;
@@ -45,9 +47,11 @@ pub mod registers;
 pub mod report;
 pub mod search;
 pub mod seed;
+pub mod time;
 pub mod tracking;
 pub mod units;
 
+pub use code::TextCode;
 pub use db::{Db, OpenMode, SCHEMA_VERSION};
 pub use error::{Error, Result};
 pub use export::Export;
@@ -56,7 +60,7 @@ pub use glossary::{GlossaryPart, GlossaryTerm, UndefinedTerm};
 pub use places::{Designation, Place, PlaceFilter, PlaceKind};
 pub use projects::{Project, ProjectFilter, ProjectTotal, StatusCode};
 pub use registers::{
-    ConsistencyReport, FileFormat, ImportError, ImportOptions, ImportReport, RegisterPlace,
+    FileFormat, ImportError, ImportOptions, ImportSummary, RegisterConsistency, RegisterPlace,
     RegisterProject, RowProblem, VillageRollup,
 };
 pub use report::{Outline, Paragraph, Report, Section, SectionKind};

@@ -13,6 +13,7 @@
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
+use crate::code::TextCode;
 use crate::db::Db;
 use crate::error::{Error, Result};
 
@@ -32,18 +33,18 @@ pub enum PlaceKind {
     Cluster,
 }
 
-impl PlaceKind {
-    /// All kinds.
-    pub const ALL: [PlaceKind; 5] = [
+impl TextCode for PlaceKind {
+    const ALL: &'static [PlaceKind] = &[
         PlaceKind::Town,
         PlaceKind::Subdistrict,
         PlaceKind::Village,
         PlaceKind::Community,
         PlaceKind::Cluster,
     ];
+    const WHAT: &'static str = "place kind";
 
     /// The code stored in the database.
-    pub fn code(self) -> &'static str {
+    fn code(self) -> &'static str {
         match self {
             PlaceKind::Town => "town",
             PlaceKind::Subdistrict => "subdistrict",
@@ -52,12 +53,8 @@ impl PlaceKind {
             PlaceKind::Cluster => "cluster",
         }
     }
-
-    /// The kind for a code; [`Error::InvalidArgument`] for an unknown one.
-    pub fn from_code(code: &str) -> Result<PlaceKind> {
-        crate::error::from_code(&Self::ALL, Self::code, "place kind", code)
-    }
 }
+crate::code::inherent_text_code!(PlaceKind);
 
 /// One designation of a place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

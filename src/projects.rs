@@ -13,6 +13,7 @@
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
+use crate::code::TextCode;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::report::Section;
@@ -35,9 +36,8 @@ pub enum StatusCode {
     InOperation,
 }
 
-impl StatusCode {
-    /// All codes, in the order of a project's life.
-    pub const ALL: [StatusCode; 6] = [
+impl TextCode for StatusCode {
+    const ALL: &'static [StatusCode] = &[
         StatusCode::Planning,
         StatusCode::ToStart,
         StatusCode::UnderConstruction,
@@ -45,9 +45,10 @@ impl StatusCode {
         StatusCode::Completed,
         StatusCode::InOperation,
     ];
+    const WHAT: &'static str = "project status";
 
     /// The code stored in the database.
-    pub fn code(self) -> &'static str {
+    fn code(self) -> &'static str {
         match self {
             StatusCode::Planning => "planning",
             StatusCode::ToStart => "to_start",
@@ -57,12 +58,8 @@ impl StatusCode {
             StatusCode::InOperation => "in_operation",
         }
     }
-
-    /// The status for a code; [`Error::InvalidArgument`] for an unknown one.
-    pub fn from_code(code: &str) -> Result<StatusCode> {
-        crate::error::from_code(&Self::ALL, Self::code, "project status", code)
-    }
 }
+crate::code::inherent_text_code!(StatusCode);
 
 /// One named project.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -155,7 +152,7 @@ pub struct ProjectFilter {
 }
 
 // A subquery for the path, not a join: see FIGURE_COLUMNS in figures.rs.
-const PROJECT_COLUMNS: &str = "p.id, p.name, p.year, p.status, p.status_code, p.investment, \
+const PROJECT_SELECT_LIST: &str = "p.id, p.name, p.year, p.status, p.status_code, p.investment, \
     p.investment_unit, p.investment_base, p.area, p.section_id, p.paragraph_id, p.quote, \
     (SELECT path FROM section s WHERE s.id = p.section_id), \
     (SELECT json_group_array(company) FROM \
@@ -196,7 +193,7 @@ impl Db {
             crate::figures::check_iso_date(d)?;
         }
         let sql = format!(
-            "SELECT {PROJECT_COLUMNS} FROM project p
+            "SELECT {PROJECT_SELECT_LIST} FROM project p
              WHERE (?1 IS NULL OR p.report_id = ?1)
                AND (?2 IS NULL OR p.year = ?2)
                AND (?3 IS NULL OR instr(p.status, ?3) > 0 OR p.status_code = ?3)
@@ -218,7 +215,7 @@ impl Db {
     /// One project by id; [`Error::NotFound`] if there is none.
     pub fn project(&self, id: i64) -> Result<Project> {
         let sql = format!(
-            "SELECT {PROJECT_COLUMNS} FROM project p
+            "SELECT {PROJECT_SELECT_LIST} FROM project p
              WHERE p.id = ?1"
         );
         self.connection()

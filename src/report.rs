@@ -20,6 +20,7 @@
 
 use serde::Serialize;
 
+use crate::code::TextCode;
 use crate::error::{Error, Result};
 
 /// The metadata of one report, as stored in `seeds/<report>/report.json`.
@@ -67,9 +68,21 @@ pub enum SectionKind {
     GlossaryEntry,
 }
 
-impl SectionKind {
+impl TextCode for SectionKind {
+    const ALL: &'static [SectionKind] = &[
+        SectionKind::Front,
+        SectionKind::Part,
+        SectionKind::Theme,
+        SectionKind::Subtheme,
+        SectionKind::Area,
+        SectionKind::Subheading,
+        SectionKind::Glossary,
+        SectionKind::GlossaryEntry,
+    ];
+    const WHAT: &'static str = "section kind";
+
     /// The code stored in the `section.kind` column.
-    pub fn code(self) -> &'static str {
+    fn code(self) -> &'static str {
         match self {
             SectionKind::Front => "front",
             SectionKind::Part => "part",
@@ -81,22 +94,8 @@ impl SectionKind {
             SectionKind::GlossaryEntry => "glossary_entry",
         }
     }
-
-    /// The kind for a `section.kind` code.
-    pub fn from_code(code: &str) -> Option<SectionKind> {
-        Some(match code {
-            "front" => SectionKind::Front,
-            "part" => SectionKind::Part,
-            "theme" => SectionKind::Theme,
-            "subtheme" => SectionKind::Subtheme,
-            "area" => SectionKind::Area,
-            "subheading" => SectionKind::Subheading,
-            "glossary" => SectionKind::Glossary,
-            "glossary_entry" => SectionKind::GlossaryEntry,
-            _ => return None,
-        })
-    }
 }
+crate::code::inherent_text_code!(SectionKind);
 
 /// One division of the report's outline.
 #[derive(Debug, Clone, PartialEq, Serialize)]

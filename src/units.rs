@@ -42,7 +42,35 @@ pub fn to_base(value: f64, unit: &str) -> (f64, String) {
     }
 }
 
-fn round_sig(x: f64) -> f64 {
+/// The base unit of `unit` and the multiplier to it, without allocating; a unit not in the
+/// table is its own base (multiplier 1).
+///
+/// ```
+/// assert_eq!(govreport::units::base_of("万元"), ("元", 1e4));
+/// assert_eq!(govreport::units::base_of("家"), ("家", 1.0));
+/// ```
+pub fn base_of(unit: &str) -> (&str, f64) {
+    match CONVERSIONS.iter().find(|(u, _, _)| *u == unit) {
+        Some((_, base, mult)) => (base, *mult),
+        None => (unit, 1.0),
+    }
+}
+
+/// What one `from` is in `to` when both share a base unit (`亿元` in `万元` is 10,000), else
+/// `None`.
+///
+/// ```
+/// assert_eq!(govreport::units::ratio("亿元", "万元"), Some(1e4));
+/// assert_eq!(govreport::units::ratio("元", "万元"), Some(1e-4));
+/// assert_eq!(govreport::units::ratio("亩", "万元"), None);
+/// ```
+pub fn ratio(from: &str, to: &str) -> Option<f64> {
+    let ((fb, fm), (tb, tm)) = (base_of(from), base_of(to));
+    (fb == tb).then(|| fm / tm)
+}
+
+/// Rounds away the binary noise of a unit multiplication: 12 significant digits.
+pub(crate) fn round_sig(x: f64) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;
     }
@@ -80,5 +108,15 @@ mod tests {
             let (_, b, m) = CONVERSIONS.iter().find(|(v, _, _)| v == base).unwrap();
             assert_eq!((*b, *m), (*base, 1.0), "{base} must map to itself");
         }
+    }
+
+    #[test]
+    fn ratios_between_money_units() {
+        assert_eq!(ratio("万元", "万元"), Some(1.0));
+        assert_eq!(ratio("亿元", "万元"), Some(10_000.0));
+        assert_eq!(ratio("元", "万元"), Some(0.0001));
+        assert_eq!(ratio("万元", "元"), Some(10_000.0));
+        assert_eq!(ratio("万亩", "万元"), None);
+        assert_eq!(round_sig(0.1 + 0.2), 0.3);
     }
 }

@@ -52,7 +52,7 @@ fn import_csv(
     report: i64,
     name: &str,
     text: &str,
-) -> Result<govreport::ImportReport, ImportError> {
+) -> Result<govreport::ImportSummary, ImportError> {
     db.import_projects_bytes(
         report,
         name,
@@ -797,7 +797,7 @@ fn import_villages(
     name: &str,
     text: &str,
     options: &ImportOptions,
-) -> Result<govreport::ImportReport, ImportError> {
+) -> Result<govreport::ImportSummary, ImportError> {
     db.import_villages_bytes(report, name, text.as_bytes(), FileFormat::Csv, options)
 }
 

@@ -260,6 +260,8 @@ const DATASET_TABLES: &[&str] = &[
 fn make_v1_file(path: &Path) {
     drop(Db::open(path).unwrap());
     let conn = Connection::open(path).unwrap();
+    // Tables are dropped in name order, parents before children (org_unit before task).
+    conn.pragma_update(None, "foreign_keys", false).unwrap();
     for t in DATASET_TABLES {
         conn.execute_batch(&format!("DROP TABLE {t}")).unwrap();
     }
@@ -438,6 +440,10 @@ const FROZEN: &[(&str, &str)] = &[
     (
         "0006_sentence.sql",
         "5fc9551e69dd8baf3becb1aa1715f9ea90ace232eb193a5dd96ed4fd3c765f06",
+    ),
+    (
+        "0007_org_unit.sql",
+        "7a108f8b78c6ab4d6159dd89ff150d7c532c1f995130d759d26edbe84e4267d7",
     ),
 ];
 

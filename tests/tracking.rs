@@ -23,14 +23,20 @@ const URBAN_JOBS: i64 = 901;
 
 /// Row counts of every tracking table, to prove that a failed write changed nothing.
 fn snapshot(db: &Db) -> Vec<i64> {
-    ["unit", "task", "task_support_unit", "milestone", "progress"]
-        .iter()
-        .map(|t| {
-            db.connection()
-                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-                .unwrap()
-        })
-        .collect()
+    [
+        "org_unit",
+        "task",
+        "task_support_org_unit",
+        "milestone",
+        "progress",
+    ]
+    .iter()
+    .map(|t| {
+        db.connection()
+            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .unwrap()
+    })
+    .collect()
 }
 
 fn status_of(db: &Db, period: &str, id: i64, config: &EvaluationConfig) -> govreport::TargetStatus {
@@ -58,11 +64,11 @@ fn at(id: i64, period: &str, value: f64, unit: &str) -> NewProgress {
 #[test]
 fn units_and_a_task_hierarchy_with_deadlines_from_the_target() {
     let mut db = Db::open_default().unwrap();
-    let hrss = db.add_unit("区人社局", None).unwrap();
-    let finance = db.add_unit("区财政局", None).unwrap();
-    let town = db.add_unit("城关镇", None).unwrap();
-    let office = db.add_unit("城关镇劳动保障所", Some(town)).unwrap();
-    assert_eq!(db.unit(office).unwrap().parent_id, Some(town));
+    let hrss = db.add_org_unit("区人社局", None).unwrap();
+    let finance = db.add_org_unit("区财政局", None).unwrap();
+    let town = db.add_org_unit("城关镇", None).unwrap();
+    let office = db.add_org_unit("城关镇劳动保障所", Some(town)).unwrap();
+    assert_eq!(db.org_unit(office).unwrap().parent_id, Some(town));
 
     let id = db
         .add_task(&NewTask {
@@ -136,7 +142,7 @@ fn units_and_a_task_hierarchy_with_deadlines_from_the_target() {
 #[test]
 fn bad_units_and_tasks_fail_clearly_and_change_nothing() {
     let mut db = Db::open_default().unwrap();
-    let hrss = db.add_unit("区人社局", None).unwrap();
+    let hrss = db.add_org_unit("区人社局", None).unwrap();
     let before = snapshot(&db);
     let cases: Vec<(NewTask, &str)> = vec![
         (
@@ -226,9 +232,9 @@ fn bad_units_and_tasks_fail_clearly_and_change_nothing() {
         assert!(err.to_string().contains(why), "{why}: {err}");
         assert_eq!(snapshot(&db), before, "{why}");
     }
-    let err = db.add_unit("区人社局", None).unwrap_err();
+    let err = db.add_org_unit("区人社局", None).unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
-    assert!(db.add_unit("新单位", Some(999)).is_err());
+    assert!(db.add_org_unit("新单位", Some(999)).is_err());
     assert_eq!(snapshot(&db), before);
 }
 
@@ -263,7 +269,7 @@ fn decompose_a_target_and_roll_the_towns_up_into_it() {
     // Decomposing again reuses the parent; an existing unit name is reused too.
     let (again, _) = db.decompose_target(URBAN_JOBS, &items[..1]).unwrap();
     assert_eq!(again, parent);
-    assert_eq!(db.units().unwrap().len(), 3);
+    assert_eq!(db.org_units().unwrap().len(), 3);
 
     // Towns report; the target has no record of its own, so it is their sum.
     let recs: Vec<NewProgress> = children
@@ -847,4 +853,44 @@ fn project_investment_against_plan_schedule_and_the_district_total() {
     );
     assert_eq!(d.source, "project_total");
     assert_eq!(d.completion_pct, 0.65); // 1.4亿 of 214亿
+}
+
+/// A batch checks its first records of a kind one subject at a time and loads the whole kind
+/// after that: both ways must accept the same records and refuse the same ones, with the same
+/// message, whatever the position of the record.
+#[test]
+fn a_large_batch_validates_like_single_appends() {
+    let mut db = Db::open_default().unwrap();
+    let good = |i: usize| at(JOBS, &format!("2024-{:02}", i % 12 + 1), i as f64, "人");
+    let before = snapshot(&db);
+    for bad_at in [3usize, 64, 65, 150] {
+        let mut recs: Vec<NewProgress> = (0..200).map(good).collect();
+        recs[bad_at - 1] = at(99_999, "2024-06", 1.0, "人");
+        let err = db.append_progress(&recs).unwrap_err();
+        assert!(matches!(err, Error::NotFound(_)), "{err}");
+        let want = format!("progress record {bad_at}, subject_id: target 99999 does not exist");
+        assert!(err.to_string().contains(&want), "{err}");
+        recs[bad_at - 1] = at(JOBS, "2023-12", 1.0, "人");
+        let err = db.append_progress(&recs).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("progress record {bad_at}, period"))
+                && err.contains("outside the plan year 2024 of target 10"),
+            "{err}"
+        );
+        assert_eq!(snapshot(&db), before, "a refused batch writes nothing");
+    }
+    // Targets of other kinds and units in one batch of 200: all written, values converted.
+    let recs: Vec<NewProgress> = (0..200)
+        .map(|i| match i % 2 {
+            0 => good(i),
+            _ => at(GRAIN, "2024-06", 1.0, "亿斤"),
+        })
+        .collect();
+    let ids = db.append_progress(&recs).unwrap();
+    assert_eq!(ids.len(), 200);
+    let last = db.progress(*ids.last().unwrap()).unwrap();
+    assert_eq!(
+        (last.value, last.unit.as_deref()),
+        (Some(1.0), Some("亿斤"))
+    );
 }

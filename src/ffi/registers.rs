@@ -12,7 +12,7 @@ use super::{
 };
 use crate::db::Db;
 use crate::error::Error;
-use crate::registers::{FileFormat, ImportError, ImportOptions, ImportReport, RowProblem};
+use crate::registers::{FileFormat, ImportError, ImportOptions, ImportSummary, RowProblem};
 
 /// `*report_json` of an import that failed on bad rows (a struct, not `json!`, to keep the
 /// keys in this order and each problem's in its own).
@@ -44,7 +44,7 @@ unsafe fn import_call(
     options_json: *const c_char,
     report_json: *mut *mut c_char,
     villages: bool,
-    run: impl FnOnce(&mut Db, i64, &str, &ImportOptions) -> Result<ImportReport, ImportError>,
+    run: impl FnOnce(&mut Db, i64, &str, &ImportOptions) -> Result<ImportSummary, ImportError>,
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
@@ -258,10 +258,13 @@ pub unsafe extern "C" fn govreport_register_village_rollup_json(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         string_call(db, out, |db| {
-            if !(1949..=2200).contains(&year) {
+            if !crate::time::YEARS.contains(&year) {
                 return Err(Failure::new(
                     GOVREPORT_INVALID_ARGUMENT,
-                    format!("invalid argument: year {year} is outside 1949–2200"),
+                    format!(
+                        "invalid argument: year {year} is outside {}",
+                        crate::time::years_text()
+                    ),
                 ));
             }
             json(&db.village_rollup(db.report()?.id, year)?)

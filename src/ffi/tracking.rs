@@ -270,7 +270,7 @@ pub unsafe extern "C" fn govreport_unit_add(
             let o = Object::parse(str_arg(unit_json, "unit_json")?, "unit_json", UNIT_KEYS)?;
             let name = o.string("name")?;
             let parent = o.opt_i64("parent_id")?;
-            out.set(conn.db.add_unit(&name, parent)?);
+            out.set(conn.db.add_org_unit(&name, parent)?);
             Ok(())
         })
     }
@@ -291,7 +291,7 @@ pub unsafe extern "C" fn govreport_units_json(
     out: *mut *mut c_char,
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
-    unsafe { string_call(db, out, |db| json(&db.units()?)) }
+    unsafe { string_call(db, out, |db| json(&db.org_units()?)) }
 }
 
 /// Adds a task of the decomposition (任务分解表) with its supporting units and milestones, in

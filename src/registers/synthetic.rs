@@ -301,7 +301,7 @@ fn fit(sum: u64, shares: &[u64], caps: &[u64]) -> Vec<u64> {
 /// A synthetic project register as a file (title row, header, rows). The header is the one
 /// [`crate::Db::export_projects`] writes, without the export-only columns.
 pub fn project_register(options: &ProjectOptions, format: FileFormat) -> Result<Vec<u8>> {
-    let header: Vec<&str> = super::projects::PROJECT_COLUMNS
+    let header: Vec<&str> = super::projects::PROJECT_SHEET_COLUMNS
         .iter()
         .map(|c| c.label)
         .collect();

@@ -3,12 +3,12 @@
 //!
 //! # The records
 //!
-//! * **Units** ([`Unit`]): the bureaus, towns and companies that lead (牵头单位) or support
+//! * **Units** ([`OrgUnit`]): the bureaus, towns and companies that lead (牵头单位) or support
 //!   (配合单位) work, each a record with a unique name and an optional parent unit.
 //! * **Tasks** ([`Task`], written with [`NewTask`]): a hierarchy of work items, each
 //!   optionally delivering a target or a named project, with a lead unit, supporting units,
 //!   a responsible person (责任人), a deadline (set, or taken from the target, the project or
-//!   the parent task), milestones ([`Milestone`]) and notes. [`Db::decompose_target`] splits a
+//!   the parent task), milestones ([`Milestone`]) and notes. [`Db::decompose_target`](crate::Db::decompose_target) splits a
 //!   target into sub-items in one call.
 //! * **Progress** ([`Progress`], written with [`NewProgress`]): one report on a target, a
 //!   task, a project the report names or a project of the key-project register, for a month
@@ -53,12 +53,11 @@
 pub mod evaluation;
 pub mod progress;
 pub mod tasks;
-pub(crate) mod time;
 
+pub use crate::time::Period;
 pub use evaluation::{
     DistrictTotal, EvaluationConfig, Light, ProjectStatus, ProjectSummary, Status, TargetStatus,
     ValueSource,
 };
 pub use progress::{NewProgress, Progress, ProgressBatch, ProjectFields, SubjectKind};
-pub use tasks::{Milestone, NewTask, SubItem, Task, Unit};
-pub use time::Period;
+pub use tasks::{Milestone, NewTask, OrgUnit, SubItem, Task};

@@ -7,13 +7,15 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, Statement, params};
+use rusqlite::{CachedStatement, Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::time::{Date, Period, check_datetime, now_utc};
+use crate::code::TextCode;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::projects::StatusCode;
+use crate::time::{Date, Period, check_datetime, now_utc};
+use crate::units::{base_of, round_sig};
 
 /// What a progress record is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -30,17 +32,17 @@ pub enum SubjectKind {
     RegisterProject,
 }
 
-impl SubjectKind {
-    /// All kinds.
-    pub const ALL: [SubjectKind; 4] = [
+impl TextCode for SubjectKind {
+    const ALL: &'static [SubjectKind] = &[
         SubjectKind::Target,
         SubjectKind::Task,
         SubjectKind::Project,
         SubjectKind::RegisterProject,
     ];
+    const WHAT: &'static str = "subject kind";
 
     /// The code in `progress.subject_kind`.
-    pub fn code(self) -> &'static str {
+    fn code(self) -> &'static str {
         match self {
             SubjectKind::Target => "target",
             SubjectKind::Task => "task",
@@ -48,15 +50,10 @@ impl SubjectKind {
             SubjectKind::RegisterProject => "register_project",
         }
     }
+}
+crate::code::inherent_text_code!(SubjectKind);
 
-    /// The kind for a code; [`Error::InvalidArgument`] for an unknown one.
-    pub fn from_code(code: &str) -> Result<SubjectKind> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.code() == code)
-            .ok_or_else(|| Error::InvalidArgument(format!("unknown subject kind {code:?}")))
-    }
-
+impl SubjectKind {
     /// Whether records of this kind carry project fields (investment, status, starts).
     pub fn is_project(self) -> bool {
         matches!(self, SubjectKind::Project | SubjectKind::RegisterProject)
@@ -262,28 +259,6 @@ pub(crate) fn progress_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Progr
     })
 }
 
-/// The multiplier to the base unit and the base unit (units not in the table are their own
-/// base), without allocating.
-fn base_of(unit: &str) -> (&str, f64) {
-    match crate::units::CONVERSIONS
-        .iter()
-        .find(|(u, _, _)| *u == unit)
-    {
-        Some((_, base, mult)) => (base, *mult),
-        None => (unit, 1.0),
-    }
-}
-
-/// Rounds away the binary noise of a unit multiplication (12 significant digits).
-fn round_sig(x: f64) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    let digits = 12 - x.abs().log10().ceil() as i32;
-    let scale = 10f64.powi(digits);
-    (x * scale).round() / scale
-}
-
 /// What a record needs to know about its subject.
 struct Subject {
     /// The plan year: period years must equal it.
@@ -292,50 +267,93 @@ struct Subject {
     unit: Option<(String, f64, String)>,
 }
 
+/// The subjects a batch has looked up. The first [`POINT_LOOKUPS`] records of a kind are checked
+/// with one indexed query each, so that a single append reads only its own subject; past that
+/// the whole kind is loaded once into a map, which is cheaper for a large batch.
 #[derive(Default)]
 struct Subjects {
     maps: [Option<HashMap<i64, Subject>>; 4],
+    point_lookups: [usize; 4],
+    /// The subject found by the last point lookup.
+    last: Option<Subject>,
 }
 
+/// Point lookups per kind before a batch loads every subject of that kind.
+const POINT_LOOKUPS: usize = 64;
+
 impl Subjects {
-    fn load(conn: &Connection, kind: SubjectKind) -> Result<HashMap<i64, Subject>> {
-        let sql = match kind {
-            SubjectKind::Target => "SELECT id, year, unit FROM figure WHERE kind = 'target'",
-            SubjectKind::Task => {
+    /// `(id, plan year, unit)` of every subject of a kind (`all`), or of the one whose id is
+    /// `?1`.
+    fn sql(kind: SubjectKind, all: bool) -> &'static str {
+        match (kind, all) {
+            (SubjectKind::Target, true) => {
+                "SELECT id, year, unit FROM figure WHERE kind = 'target'"
+            }
+            (SubjectKind::Target, false) => {
+                "SELECT id, year, unit FROM figure WHERE kind = 'target' AND id = ?1"
+            }
+            (SubjectKind::Task, true) => {
                 "SELECT t.id, r.plan_year, t.unit FROM task t JOIN report r ON r.id = t.report_id"
             }
-            SubjectKind::Project => {
+            (SubjectKind::Task, false) => {
+                "SELECT t.id, r.plan_year, t.unit FROM task t JOIN report r ON r.id = t.report_id
+                 WHERE t.id = ?1"
+            }
+            (SubjectKind::Project, true) => {
                 "SELECT p.id, r.plan_year, NULL FROM project p JOIN report r ON r.id = p.report_id"
             }
-            SubjectKind::RegisterProject => {
+            (SubjectKind::Project, false) => {
+                "SELECT p.id, r.plan_year, NULL FROM project p JOIN report r ON r.id = p.report_id
+                 WHERE p.id = ?1"
+            }
+            (SubjectKind::RegisterProject, true) => {
                 "SELECT p.id, r.plan_year, NULL FROM register_project p
                  JOIN report r ON r.id = p.report_id"
             }
-        };
-        let mut st = conn.prepare(sql)?;
-        let rows = st.query_map([], |r| {
-            let unit: Option<String> = r.get(2)?;
-            Ok((
-                r.get::<_, i64>(0)?,
-                Subject {
-                    year: r.get(1)?,
-                    unit: unit.map(|u| {
-                        let (base, mult) = base_of(&u);
-                        let base = base.to_string();
-                        (u, mult, base)
-                    }),
-                },
-            ))
-        })?;
+            (SubjectKind::RegisterProject, false) => {
+                "SELECT p.id, r.plan_year, NULL FROM register_project p
+                 JOIN report r ON r.id = p.report_id WHERE p.id = ?1"
+            }
+        }
+    }
+
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Subject)> {
+        let unit: Option<String> = r.get(2)?;
+        Ok((
+            r.get(0)?,
+            Subject {
+                year: r.get(1)?,
+                unit: unit.map(|u| {
+                    let (base, mult) = base_of(&u);
+                    let base = base.to_string();
+                    (u, mult, base)
+                }),
+            },
+        ))
+    }
+
+    fn load(conn: &Connection, kind: SubjectKind) -> Result<HashMap<i64, Subject>> {
+        let mut st = conn.prepare(Self::sql(kind, true))?;
+        let rows = st.query_map([], Self::from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn get(&mut self, conn: &Connection, kind: SubjectKind) -> Result<&HashMap<i64, Subject>> {
-        let slot = &mut self.maps[kind as usize];
-        if slot.is_none() {
-            *slot = Some(Self::load(conn, kind)?);
+    /// The subject `id` of `kind`, or `None` when there is none.
+    fn get(&mut self, conn: &Connection, kind: SubjectKind, id: i64) -> Result<Option<&Subject>> {
+        let k = kind as usize;
+        if self.maps[k].is_none() {
+            if self.point_lookups[k] < POINT_LOOKUPS {
+                self.point_lookups[k] += 1;
+                self.last = conn
+                    .prepare_cached(Self::sql(kind, false))?
+                    .query_row([id], Self::from_row)
+                    .optional()?
+                    .map(|(_, s)| s);
+                return Ok(self.last.as_ref());
+            }
+            self.maps[k] = Some(Self::load(conn, kind)?);
         }
-        Ok(slot.as_ref().unwrap_or_else(|| unreachable!()))
+        Ok(self.maps[k].as_ref().and_then(|m| m.get(&id)))
     }
 }
 
@@ -347,7 +365,7 @@ impl Subjects {
 /// [`ProgressBatch::rollback`] (or drop the batch) to discard the records appended before it.
 pub struct ProgressBatch<'a> {
     conn: &'a Connection,
-    insert: Statement<'a>,
+    insert: CachedStatement<'a>,
     subjects: Subjects,
     now: String,
     appended: usize,
@@ -378,8 +396,8 @@ fn invalid(n: usize, field: &str, why: String) -> Error {
 
 impl<'a> ProgressBatch<'a> {
     fn begin(conn: &'a Connection) -> Result<ProgressBatch<'a>> {
-        let insert = conn.prepare(INSERT_SQL)?;
-        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let insert = conn.prepare_cached(INSERT_SQL)?;
+        conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
         Ok(ProgressBatch {
             conn,
             insert,
@@ -408,8 +426,7 @@ impl<'a> ProgressBatch<'a> {
         let kind = rec.subject_kind;
         let subject = self
             .subjects
-            .get(self.conn, kind)?
-            .get(&rec.subject_id)
+            .get(self.conn, kind, rec.subject_id)?
             .ok_or_else(|| {
                 Error::NotFound(format!(
                     "progress record {n}, subject_id: {} {} does not exist",
@@ -576,7 +593,7 @@ impl<'a> ProgressBatch<'a> {
             let last = Date {
                 y: period.year,
                 m: period.last_month,
-                d: super::time::days_in_month(period.year, period.last_month),
+                d: crate::time::days_in_month(period.year, period.last_month),
             };
             if start > last {
                 return Err(invalid(
@@ -665,7 +682,7 @@ fn check_supersedes(
 impl ProgressBatch<'_> {
     /// Commits every appended record at once.
     pub fn commit(mut self) -> Result<usize> {
-        self.conn.execute_batch("COMMIT")?;
+        self.conn.prepare_cached("COMMIT")?.execute([])?;
         self.open = false;
         Ok(self.appended)
     }

@@ -1,16 +1,17 @@
-//! Units (单位) and the task decomposition (任务分解表): tasks in a hierarchy with a lead
-//! unit, supporting units, a responsible person, a deadline, milestones and notes.
+//! Organisation units (单位: bureaus, towns, companies) and the task decomposition (任务分解表):
+//! tasks in a hierarchy with a lead unit, supporting units, a responsible person, a deadline, milestones and notes.
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
-use super::time::{Date, now_utc};
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::time::{Date, now_utc};
 
-/// A unit that leads (牵头单位) or supports (配合单位) work.
+/// An organisation unit (单位: a bureau, a town, a company) that leads (牵头单位) or supports
+/// (配合单位) work. Not a measurement unit (those are in [`crate::units`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Unit {
+pub struct OrgUnit {
     /// Record id.
     pub id: i64,
     /// The report it belongs to, if it is tied to one.
@@ -75,9 +76,9 @@ pub struct Task {
     /// Unit of `planned_value` and of its progress values.
     pub unit: Option<String>,
     /// 牵头单位.
-    pub lead_unit: Option<Unit>,
+    pub lead_unit: Option<OrgUnit>,
     /// 配合单位, by name.
-    pub support_units: Vec<Unit>,
+    pub support_units: Vec<OrgUnit>,
     /// 具体责任人.
     pub responsible_person: Option<String>,
     /// ISO deadline.
@@ -130,9 +131,9 @@ struct Context {
     deadline_source: &'static str,
 }
 
-fn unit_exists(conn: &Connection, id: i64, field: &str) -> Result<()> {
+fn org_unit_exists(conn: &Connection, id: i64, field: &str) -> Result<()> {
     let found: Option<i64> = conn
-        .prepare_cached("SELECT id FROM unit WHERE id = ?1")?
+        .prepare_cached("SELECT id FROM org_unit WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
         .optional()?;
     found
@@ -140,14 +141,14 @@ fn unit_exists(conn: &Connection, id: i64, field: &str) -> Result<()> {
         .ok_or_else(|| Error::NotFound(format!("{field}: unit {id} does not exist")))
 }
 
-fn unit_id_by_name(conn: &Connection, name: &str) -> Result<Option<i64>> {
+fn org_unit_id_by_name(conn: &Connection, name: &str) -> Result<Option<i64>> {
     Ok(conn
-        .prepare_cached("SELECT id FROM unit WHERE name = ?1")?
+        .prepare_cached("SELECT id FROM org_unit WHERE name = ?1")?
         .query_row([name], |r| r.get(0))
         .optional()?)
 }
 
-fn insert_unit(
+fn insert_org_unit(
     conn: &Connection,
     name: &str,
     parent_id: Option<i64>,
@@ -158,14 +159,14 @@ fn insert_unit(
         return Err(Error::InvalidArgument("unit name: empty".into()));
     }
     if let Some(p) = parent_id {
-        unit_exists(conn, p, "unit parent_id")?;
+        org_unit_exists(conn, p, "unit parent_id")?;
     }
-    if unit_id_by_name(conn, name)?.is_some() {
+    if org_unit_id_by_name(conn, name)?.is_some() {
         return Err(Error::InvalidArgument(format!(
             "unit name: {name:?} already exists (names are unique)"
         )));
     }
-    conn.prepare_cached("INSERT INTO unit (report_id, name, parent_id) VALUES (?1, ?2, ?3)")?
+    conn.prepare_cached("INSERT INTO org_unit (report_id, name, parent_id) VALUES (?1, ?2, ?3)")?
         .execute(params![report_id, name, parent_id])?;
     Ok(conn.last_insert_rowid())
 }
@@ -270,10 +271,10 @@ fn context(conn: &Connection, t: &NewTask) -> Result<Context> {
         }
     }
     if let Some(u) = t.lead_unit_id {
-        unit_exists(conn, u, "task lead_unit_id")?;
+        org_unit_exists(conn, u, "task lead_unit_id")?;
     }
     for (i, u) in t.support_unit_ids.iter().enumerate() {
-        unit_exists(conn, *u, "task support_unit_ids")?;
+        org_unit_exists(conn, *u, "task support_unit_ids")?;
         if t.support_unit_ids[..i].contains(u) {
             return Err(Error::InvalidArgument(format!(
                 "task support_unit_ids: unit {u} is listed twice"
@@ -309,7 +310,7 @@ fn insert_task(conn: &Connection, t: &NewTask, created_at: &str) -> Result<i64> 
     let c = context(conn, t)?;
     conn.prepare_cached(
         "INSERT INTO task (report_id, parent_id, title, target_kind, target_id, project_id,
-             planned_value, unit, lead_unit_id, responsible_person, deadline, deadline_source,
+             planned_value, unit, lead_org_unit_id, responsible_person, deadline, deadline_source,
              notes, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
@@ -331,8 +332,10 @@ fn insert_task(conn: &Connection, t: &NewTask, created_at: &str) -> Result<i64> 
     ])?;
     let id = conn.last_insert_rowid();
     for u in &t.support_unit_ids {
-        conn.prepare_cached("INSERT INTO task_support_unit (task_id, unit_id) VALUES (?1, ?2)")?
-            .execute([id, *u])?;
+        conn.prepare_cached(
+            "INSERT INTO task_support_org_unit (task_id, org_unit_id) VALUES (?1, ?2)",
+        )?
+        .execute([id, *u])?;
     }
     for (due, what) in &t.milestones {
         conn.prepare_cached(
@@ -343,8 +346,8 @@ fn insert_task(conn: &Connection, t: &NewTask, created_at: &str) -> Result<i64> 
     Ok(id)
 }
 
-fn unit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Unit> {
-    Ok(Unit {
+fn org_unit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrgUnit> {
+    Ok(OrgUnit {
         id: r.get(0)?,
         report_id: r.get(1)?,
         name: r.get(2)?,
@@ -353,45 +356,46 @@ fn unit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Unit> {
 }
 
 impl Db {
-    /// Adds a unit; its name must be new. Returns its id.
-    pub fn add_unit(&mut self, name: &str, parent_id: Option<i64>) -> Result<i64> {
+    /// Adds an organisation unit; its name must be new. Returns its id.
+    pub fn add_org_unit(&mut self, name: &str, parent_id: Option<i64>) -> Result<i64> {
         let tx = self
             .connection_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id = insert_unit(&tx, name, parent_id, None)?;
+        let id = insert_org_unit(&tx, name, parent_id, None)?;
         tx.commit()?;
         Ok(id)
     }
 
-    /// The id of the unit with this name, adding it (without a parent) if missing.
-    pub fn unit_id_or_add(&mut self, name: &str) -> Result<i64> {
+    /// The id of the organisation unit with this name, adding it (without a parent) if
+    /// missing.
+    pub fn org_unit_id_or_add(&mut self, name: &str) -> Result<i64> {
         let tx = self
             .connection_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id = match unit_id_by_name(&tx, name.trim())? {
+        let id = match org_unit_id_by_name(&tx, name.trim())? {
             Some(id) => id,
-            None => insert_unit(&tx, name, None, None)?,
+            None => insert_org_unit(&tx, name, None, None)?,
         };
         tx.commit()?;
         Ok(id)
     }
 
-    /// Every unit, by name.
-    pub fn units(&self) -> Result<Vec<Unit>> {
+    /// Every organisation unit, by name.
+    pub fn org_units(&self) -> Result<Vec<OrgUnit>> {
         let mut st = self
             .connection()
-            .prepare_cached("SELECT id, report_id, name, parent_id FROM unit ORDER BY name")?;
-        let rows = st.query_map([], unit_from_row)?;
+            .prepare_cached("SELECT id, report_id, name, parent_id FROM org_unit ORDER BY name")?;
+        let rows = st.query_map([], org_unit_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// One unit by id.
-    pub fn unit(&self, id: i64) -> Result<Unit> {
+    /// One organisation unit by id.
+    pub fn org_unit(&self, id: i64) -> Result<OrgUnit> {
         self.connection()
-            .prepare_cached("SELECT id, report_id, name, parent_id FROM unit WHERE id = ?1")?
-            .query_row([id], unit_from_row)
+            .prepare_cached("SELECT id, report_id, name, parent_id FROM org_unit WHERE id = ?1")?
+            .query_row([id], org_unit_from_row)
             .optional()?
-            .ok_or_else(|| Error::NotFound(format!("unit {id}")))
+            .ok_or_else(|| Error::NotFound(format!("org unit {id}")))
     }
 
     /// Adds a task with its supporting units and milestones, in one transaction. Unknown
@@ -460,9 +464,9 @@ impl Db {
                 other => other,
             };
             let lead = match &s.lead_unit {
-                Some(name) => Some(match unit_id_by_name(&tx, name.trim())? {
+                Some(name) => Some(match org_unit_id_by_name(&tx, name.trim())? {
                     Some(id) => id,
-                    None => insert_unit(&tx, name, None, None).map_err(at)?,
+                    None => insert_org_unit(&tx, name, None, None).map_err(at)?,
                 }),
                 None => None,
             };
@@ -493,7 +497,7 @@ impl Db {
         let row = conn
             .prepare_cached(
                 "SELECT id, report_id, parent_id, title, target_id, project_id, planned_value,
-                        unit, lead_unit_id, responsible_person, deadline, deadline_source, notes,
+                        unit, lead_org_unit_id, responsible_person, deadline, deadline_source, notes,
                         created_at
                  FROM task WHERE id = ?1",
             )?
@@ -522,13 +526,13 @@ impl Db {
             })
             .optional()?;
         let (mut task, lead) = row.ok_or_else(|| Error::NotFound(format!("task {id}")))?;
-        task.lead_unit = lead.map(|u| self.unit(u)).transpose()?;
+        task.lead_unit = lead.map(|u| self.org_unit(u)).transpose()?;
         let mut st = conn.prepare_cached(
-            "SELECT u.id, u.report_id, u.name, u.parent_id FROM task_support_unit s
-             JOIN unit u ON u.id = s.unit_id WHERE s.task_id = ?1 ORDER BY u.name",
+            "SELECT u.id, u.report_id, u.name, u.parent_id FROM task_support_org_unit s
+             JOIN org_unit u ON u.id = s.org_unit_id WHERE s.task_id = ?1 ORDER BY u.name",
         )?;
         task.support_units = st
-            .query_map([id], unit_from_row)?
+            .query_map([id], org_unit_from_row)?
             .collect::<rusqlite::Result<_>>()?;
         task.milestones = self.milestones(id)?;
         Ok(task)

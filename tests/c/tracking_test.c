@@ -198,7 +198,7 @@ static void test_units_and_tasks(govreport_db *db, int64_t *task_out) {
     id = 42; /* the out id is 0 after every failure, a NULL handle included */
     CHECK_RC(govreport_unit_add(NULL, "{\"name\": \"新单位\"}", &id), GOVREPORT_INVALID_ARGUMENT);
     CHECK(id == 0);
-    CHECK(query_n(db, "SELECT count(*) AS n FROM unit WHERE name = '新单位'") == 0);
+    CHECK(query_n(db, "SELECT count(*) AS n FROM org_unit WHERE name = '新单位'") == 0);
 
     /* A task with supporting units and milestones. */
     snprintf(json, sizeof json,
@@ -226,7 +226,7 @@ static void test_units_and_tasks(govreport_db *db, int64_t *task_out) {
     /* Units and tasks as lists; milestones added and completed one by one. */
     CHECK_RC(govreport_units_json(db, &s), GOVREPORT_OK);
     CHECK(s != NULL && s[0] == '[' && contains(s, "区人社局") && contains(s, "区就业服务中心"));
-    CHECK(count_str(s, "\"name\":") == query_n(db, "SELECT count(*) AS n FROM unit"));
+    CHECK(count_str(s, "\"name\":") == query_n(db, "SELECT count(*) AS n FROM org_unit"));
     govreport_string_free(s);
     CHECK_RC(govreport_tasks_json(db, &s), GOVREPORT_OK);
     CHECK(s != NULL && s[0] == '[' && contains(s, "城镇新增就业7400人以上") && contains(s, "就业见习岗位"));
@@ -313,7 +313,7 @@ static void test_units_and_tasks(govreport_db *db, int64_t *task_out) {
     CHECK(json_int(s, "parent_id") == task); /* the existing top-level task of target 10 */
     CHECK(contains(s, "\"task_ids\":[") && count_str(s, ",") == 2);
     govreport_string_free(s);
-    CHECK(query_n(db, "SELECT count(*) AS n FROM unit WHERE name = '城关镇政府'") == 1);
+    CHECK(query_n(db, "SELECT count(*) AS n FROM org_unit WHERE name = '城关镇政府'") == 1);
     s = (char *)&s;
     CHECK_RC(govreport_target_decompose(db, 999999, "[]", &s), GOVREPORT_NOT_FOUND);
     CHECK(s == NULL);

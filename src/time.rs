@@ -1,13 +1,25 @@
-//! Periods (`2024-06`, `2024-Q2`), ISO dates and date-times, without a date library.
+//! The ground floor for time: periods (`2024-06`, `2024-Q2`), ISO dates and date-times, leap
+//! years, the current UTC time and the years the library accepts — without a date library.
+//! Every module that reads a date uses this one; it depends on nothing but the error type.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 
 use crate::error::{Error, Result};
+
+/// The years a date or period may name (the People's Republic's founding to a planning
+/// horizon far beyond any report). The one place that says so.
+pub const YEARS: RangeInclusive<i32> = 1949..=2200;
+
+/// `YEARS` as written in messages: `1949–2200`.
+pub(crate) fn years_text() -> String {
+    format!("{}–{}", YEARS.start(), YEARS.end())
+}
 
 /// A reporting period: a month (`2024-06`) or a quarter (`2024-Q2`).
 ///
 /// ```
-/// use govreport::tracking::Period;
+/// use govreport::time::Period;
 /// let p = Period::parse("2024-Q2")?;
 /// assert_eq!((p.end_date(), p.schedule_share()), ("2024-06-30".to_string(), 0.5));
 /// assert!(Period::parse("2024-13").is_err());
@@ -26,25 +38,25 @@ pub struct Period {
 }
 
 impl Period {
-    /// Parses `YYYY-MM` (month 01–12) or `YYYY-Qn` (n 1–4); years 1949–2200.
+    /// Parses `YYYY-MM` (month 01–12) or `YYYY-Qn` (n 1–4); years in [`YEARS`].
     pub fn parse(s: &str) -> Result<Period> {
-        let bad = |why: &str| {
+        let bad = |why: String| {
             Error::InvalidArgument(format!(
                 "period {s:?} {why}: write a month (2024-03) or a quarter (2024-Q1)"
             ))
         };
         let b = s.as_bytes();
         if b.len() != 7 || b[4] != b'-' || !b[..4].iter().all(u8::is_ascii_digit) {
-            return Err(bad("is malformed"));
+            return Err(bad("is malformed".into()));
         }
         let year = digits(&b[..4]) as i32;
-        if !(1949..=2200).contains(&year) {
-            return Err(bad("has a year outside 1949–2200"));
+        if !YEARS.contains(&year) {
+            return Err(bad(format!("has a year outside {}", years_text())));
         }
         if b[5] == b'Q' {
             let q = b[6].wrapping_sub(b'0') as u32;
             if !(1..=4).contains(&q) {
-                return Err(bad("names no quarter (Q1–Q4)"));
+                return Err(bad("names no quarter (Q1–Q4)".into()));
             }
             return Ok(Period {
                 year,
@@ -54,11 +66,11 @@ impl Period {
             });
         }
         if !b[5..].iter().all(u8::is_ascii_digit) {
-            return Err(bad("is malformed"));
+            return Err(bad("is malformed".into()));
         }
         let m = digits(&b[5..]);
         if !(1..=12).contains(&m) {
-            return Err(bad("names no month (01–12)"));
+            return Err(bad("names no month (01–12)".into()));
         }
         Ok(Period {
             year,
@@ -128,14 +140,19 @@ fn write_date(buf: &mut [u8; 10], y: i32, m: u32, d: u32) -> &str {
     std::str::from_utf8(buf).unwrap_or_default()
 }
 
-/// Days in a month of a year (Gregorian).
+/// Whether a year is a leap year (Gregorian).
+pub(crate) fn is_leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+/// Days in a month of a year (Gregorian); 0 for a month that is not 1–12.
 pub(crate) fn days_in_month(y: i32, m: u32) -> u32 {
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        _ => 28,
+        2 if is_leap(y) => 29,
+        2 => 28,
+        _ => 0,
     }
 }
 
@@ -166,7 +183,7 @@ impl Date {
             return Err(bad());
         }
         let (y, m, d) = (digits(&b[..4]) as i32, digits(&b[5..7]), digits(&b[8..]));
-        if !(1949..=2200).contains(&y) || !(1..=12).contains(&m) || d == 0 {
+        if !YEARS.contains(&y) || !(1..=12).contains(&m) || d == 0 {
             return Err(bad());
         }
         if d > days_in_month(y, m) {
