@@ -290,12 +290,8 @@ fn section_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Section> {
     Ok(Section {
         id: r.get(0)?,
         parent_id: r.get(1)?,
-        kind: SectionKind::from_code(&kind).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(
-                2,
-                rusqlite::types::Type::Text,
-                format!("unknown section kind {kind}").into(),
-            )
+        kind: SectionKind::from_code(&kind).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, e.into())
         })?,
         number: r.get(3)?,
         title: r.get(4)?,
