@@ -16,6 +16,9 @@ use govreport::tracking::NewProgress;
 use govreport::{Db, OpenMode};
 use rusqlite::Connection;
 
+mod common;
+use common::TempDir;
+
 const CHILD_ENV: &str = "GOVREPORT_DURABILITY_CHILD";
 const DB_ENV: &str = "GOVREPORT_DURABILITY_DB";
 const IMPORT_SIZE: usize = 200_000;
@@ -29,29 +32,6 @@ const TARGETS: &[(i64, &str)] = &[
     (308, "亿元"),
     (1, "%"),
 ];
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!(
-            "govreport-durability-{name}-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn record(i: usize, writer: &str) -> NewProgress {
     let (id, unit) = TARGETS[i % TARGETS.len()];
@@ -100,9 +80,27 @@ fn child_process() {
                 std::thread::sleep(Duration::from_millis(2));
             }
             for i in 0..APPENDS {
-                db.add_progress(&record(i, writer)).unwrap();
+                append_retrying_busy(&mut db, &record(i, writer));
             }
             println!("DONE");
+        }
+    }
+}
+
+/// One append, retried while the database is busy, as the API tells callers to do: a busy
+/// timeout that runs out on a loaded machine is an answer ("retry"), not a lost record.
+fn append_retrying_busy(db: &mut Db, record: &NewProgress) {
+    let started = Instant::now();
+    loop {
+        match db.add_progress(record) {
+            Ok(_) => return,
+            Err(govreport::Error::Sqlite(e))
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && started.elapsed() < Duration::from_secs(120) =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => panic!("append failed: {e}"),
         }
     }
 }
@@ -158,7 +156,7 @@ fn check_intact(path: &Path) -> i64 {
 }
 
 fn new_office_db(dir: &TempDir) -> PathBuf {
-    let path = dir.0.join("office.db");
+    let path = dir.file("office.db");
     let db = Db::open(&path).unwrap();
     let mode: String = db
         .connection()

@@ -56,7 +56,10 @@ fn json(text: &str) -> serde_json::Value {
 #[test]
 fn tour_shows_outline_headline_targets_projects_and_glossary() {
     let out = run("tour", &[]);
-    assert!(out.starts_with("洛阳市偃师区  政府工作报告  2024-01-23"), "{out}");
+    assert!(
+        out.starts_with("洛阳市偃师区  政府工作报告  2024-01-23"),
+        "{out}"
+    );
     for part in [
         "一、2023年工作回顾",
         "二、2024年主要目标任务",
@@ -101,7 +104,10 @@ fn projects_filters_and_totals() {
     assert!(due.trim_end().ends_with("3 projects"), "{due}");
 
     let started = run("projects", &["--status", "开工"]);
-    assert!(started.contains("南通乐创") && started.contains("华润"), "{started}");
+    assert!(
+        started.contains("南通乐创") && started.contains("华润"),
+        "{started}"
+    );
 
     let totals = run("projects", &["--totals"]);
     assert!(totals.contains("514.7亿元"), "{totals}");
@@ -135,9 +141,15 @@ fn monthly_and_register_on_an_office_database() {
     let projects = projects.to_str().unwrap();
 
     // A SYNTHETIC register, imported, checked against the report, exported again.
-    run("register", &["synthetic", "--format", "csv", "--out", projects]);
+    run(
+        "register",
+        &["synthetic", "--format", "csv", "--out", projects],
+    );
     let register = std::fs::read_to_string(projects).unwrap();
-    assert!(register.contains("SYNTHETIC"), "the generated file says what it is");
+    assert!(
+        register.contains("SYNTHETIC"),
+        "the generated file says what it is"
+    );
     let imported = run("register", &["import", "--db", db, projects]);
     assert!(!imported.is_empty());
     let exported = run("register", &["export", "--db", db, "--format", "csv"]);
@@ -150,7 +162,10 @@ fn monthly_and_register_on_an_office_database() {
     ));
     let targets = monthly["targets"].as_array().expect("targets");
     assert_eq!(targets.len(), 107);
-    assert!(targets.iter().all(|t| t["status"] == "no_data"), "{monthly}");
+    assert!(
+        targets.iter().all(|t| t["status"] == "no_data"),
+        "{monthly}"
+    );
 
     // Bad input: a message and a failure status, nothing printed on stdout.
     let bad = run_status("monthly", &["--db", db, "--period", "2024-13"], 1);

@@ -5,37 +5,12 @@
 //! Every fixture is generated here or by `govreport::registers::synthetic`, deterministic and
 //! labelled SYNTHETIC; none is part of the report's dataset.
 
-use std::path::PathBuf;
-
 use govreport::registers::synthetic::{self, ProjectOptions, SYNTHETIC_NOTE};
 use govreport::registers::{FileFormat, ImportError, ImportOptions, ProblemKind, RowProblem};
 use govreport::{Db, Error};
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!(
-            "govreport-registers-{name}-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-    fn file(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::TempDir;
 
 fn db() -> (Db, i64) {
     let db = Db::open_default().unwrap();
