@@ -35,7 +35,6 @@
 pub mod db;
 pub mod error;
 pub mod export;
-pub mod ffi;
 pub mod figures;
 pub mod glossary;
 pub mod places;

@@ -620,6 +620,7 @@ impl Db {
         format: FileFormat,
         options: &ImportOptions,
     ) -> std::result::Result<ImportReport, ImportError> {
+        self.require_report(report_id)?;
         let sheet = read_sheet(bytes, format)?;
         let bad = |problems: Vec<RowProblem>| ImportError::BadRows {
             source_name: source_name.to_owned(),
@@ -789,6 +790,7 @@ impl Db {
 
     /// The register projects of a report, in 序号 order (rows without one last, by id).
     pub fn register_projects(&self, report_id: i64) -> Result<Vec<RegisterProject>> {
+        self.require_report(report_id)?;
         let sql =
             format!("{SELECT} WHERE r.report_id = ?1 ORDER BY r.serial IS NULL, r.serial, r.id");
         let mut st = self.connection().prepare_cached(&sql)?;

@@ -548,6 +548,7 @@ impl Db {
         format: FileFormat,
         options: &ImportOptions,
     ) -> std::result::Result<ImportReport, ImportError> {
+        self.require_report(report_id)?;
         let sheet = read_sheet(bytes, format)?;
         let bad = |problems: Vec<RowProblem>| ImportError::BadRows {
             source_name: source_name.to_owned(),
@@ -889,6 +890,7 @@ impl Db {
 
     /// The village register of a report, by code.
     pub fn register_places(&self, report_id: i64) -> Result<Vec<RegisterPlace>> {
+        self.require_report(report_id)?;
         let sql = format!("{SELECT} WHERE report_id = ?1 ORDER BY code");
         let mut st = self.connection().prepare_cached(&sql)?;
         let rows = st.query_map([report_id], from_row)?;

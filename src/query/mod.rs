@@ -38,10 +38,15 @@
 use std::io::Write as _;
 
 use rusqlite::types::{Value, ValueRef};
-use rusqlite::{CachedStatement, Connection, Statement};
+use rusqlite::{Connection, Statement};
 
 use crate::db::Db;
 use crate::error::{Error, Result};
+
+mod raw;
+
+pub(crate) use raw::Scripted;
+pub use raw::{ColumnType, CursorId};
 
 /// Parsed query parameters (see the [module docs](self)).
 #[derive(Debug, Clone, PartialEq)]
@@ -229,41 +234,6 @@ pub fn check_query_keyword(sql: &str) -> Result<()> {
     }
 }
 
-/// Prepares (through the connection's statement cache) one read-only query, or refuses it.
-///
-/// Checks, in order: the first keyword (`SELECT`/`WITH`/`VALUES`), exactly one statement,
-/// SQLite's own `sqlite3_stmt_readonly()`, and that the statement returns columns.
-pub fn prepare_read_only<'c>(conn: &'c Connection, sql: &str) -> Result<CachedStatement<'c>> {
-    check_query_keyword(sql)?;
-    let stmt = conn.prepare_cached(sql).map_err(|e| match e {
-        rusqlite::Error::MultipleStatement => Error::InvalidArgument(
-            "the SQL holds more than one statement; scripted SQL runs exactly one".to_string(),
-        ),
-        rusqlite::Error::Empty => Error::InvalidArgument("the SQL holds no statement".to_string()),
-        other => Error::Sqlite(other),
-    })?;
-    if !stmt.readonly() {
-        return Err(refused(
-            "SQLite classifies this statement as one that writes",
-        ));
-    }
-    if stmt.column_count() == 0 {
-        return Err(refused("the statement returns no columns"));
-    }
-    Ok(stmt)
-}
-
-/// Binds `params` to a prepared statement (every parameter must get a value).
-pub fn bind(stmt: &mut Statement<'_>, params: &Params) -> Result<()> {
-    let plan = params.bind_plan(stmt.parameter_count(), |name| {
-        stmt.parameter_index(name).ok().flatten()
-    })?;
-    for (index, value) in plan {
-        stmt.raw_bind_parameter(index, value)?;
-    }
-    Ok(())
-}
-
 /// Runs the query inside a savepoint that is always rolled back, so that even a statement
 /// that slipped past the checks could not leave a change behind.
 ///
@@ -355,42 +325,6 @@ impl Db {
         self.query_json_into(sql, &params, &mut out)?;
         String::from_utf8(out)
             .map_err(|e| Error::Data(format!("query_json produced invalid UTF-8: {e}")))
-    }
-
-    /// Like [`Db::query_json`], with parsed parameters, appending the JSON to `out` (valid
-    /// UTF-8, no NUL byte). On error `out` may hold a partial array.
-    pub fn query_json_into(&self, sql: &str, params: &Params, out: &mut Vec<u8>) -> Result<()> {
-        let conn = self.connection();
-        let mut stmt = prepare_read_only(conn, sql)?;
-        bind(&mut stmt, params)?;
-        let keys = column_keys(&stmt);
-        let _guard = RolledBack::begin(conn)?;
-        let mut rows = stmt.raw_query();
-        out.push(b'[');
-        let mut first = true;
-        while let Some(row) = rows.next()? {
-            if !first {
-                out.push(b',');
-            }
-            first = false;
-            out.push(b'{');
-            for (i, key) in keys.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                out.extend_from_slice(key);
-                write_json_value(out, row.get_ref(i)?);
-            }
-            out.push(b'}');
-        }
-        out.push(b']');
-        Ok(())
-    }
-
-    /// Checks that `sql` is one read-only query that [`Db::query_json`] would accept, without
-    /// running it.
-    pub fn check_read_only_query(&self, sql: &str) -> Result<()> {
-        prepare_read_only(self.connection(), sql).map(drop)
     }
 }
 

@@ -1,4 +1,4 @@
-//! Full-text search through the C ABI (`crate::search`).
+//! Full-text search through the C ABI (`govreport::search`).
 //!
 //! No cursor form: `Db::search` rechecks every candidate and builds its snippet in Rust and
 //! returns a `Vec`, so a cursor could not stream anything the JSON call does not already hold
@@ -7,11 +7,11 @@
 
 use std::ffi::c_char;
 
-use super::ffi_input::Object;
-use super::{
-    Failure, clear_out, govreport_db, json, opt_str_arg, put_string, str_arg, string_out, with_db,
-};
-use crate::search::{SearchKind, SearchOptions, SearchOrder};
+use crate::args::{Object, opt_str_arg, str_arg};
+use crate::boundary::{Failure, with_db};
+use crate::handle::govreport_db;
+use crate::out::{clear_out, json, put_string, string_out};
+use govreport::search::{SearchKind, SearchOptions, SearchOrder};
 
 const OPTION_KEYS: &[&str] = &[
     "kinds",

@@ -1,21 +1,17 @@
-//! Tracking through the C ABI (`crate::tracking`): units, tasks, progress records and the
+//! Tracking through the C ABI (`govreport::tracking`): units, tasks, progress records and the
 //! evaluation against 序时进度. Records come in as JSON objects with known keys (see
 //! `input.rs`) and go out as JSON.
 
 use std::ffi::c_char;
 
-use rusqlite::OptionalExtension;
 use serde_json::Value;
 
-use super::ffi_input::{self as input, Object};
-use super::{
-    Failure, Out, clear_out, govreport_db, json, opt_str_arg, put_string, report_exists, str_arg,
-    string_call, string_out, with_conn,
-};
-use crate::db::Db;
-use crate::error::Error;
-use crate::projects::StatusCode;
-use crate::tracking::{
+use crate::args::{self as input, Object, opt_str_arg, str_arg};
+use crate::boundary::{Failure, with_db_mut};
+use crate::handle::govreport_db;
+use crate::out::{Out, clear_out, json, put_string, string_call, string_out};
+use govreport::projects::StatusCode;
+use govreport::tracking::{
     EvaluationConfig, NewProgress, NewTask, ProjectFields, SubItem, SubjectKind,
 };
 
@@ -197,7 +193,7 @@ fn new_progress(value: Value, what: &str) -> Result<NewProgress, Failure> {
     })
 }
 
-fn evaluation_config(db: &Db, text: Option<&str>) -> Result<EvaluationConfig, Failure> {
+fn evaluation_config(text: Option<&str>) -> Result<EvaluationConfig, Failure> {
     let o = Object::parse_opt(text, "config_json", CONFIG_KEYS)?;
     let d = EvaluationConfig::default();
     let c = EvaluationConfig {
@@ -209,9 +205,6 @@ fn evaluation_config(db: &Db, text: Option<&str>) -> Result<EvaluationConfig, Fa
         approx_tolerance: o.opt_f64("approx_tolerance")?.unwrap_or(d.approx_tolerance),
         report_id: o.opt_i64("report_id")?,
     };
-    if let Some(r) = c.report_id {
-        report_exists(db, r)?;
-    }
     Ok(c)
 }
 
@@ -220,25 +213,6 @@ fn evaluation_config(db: &Db, text: Option<&str>) -> Result<EvaluationConfig, Fa
 struct Decomposed {
     parent_id: i64,
     task_ids: Vec<i64>,
-}
-
-/// NOT_FOUND unless the subject of a progress history exists.
-fn subject_exists(db: &Db, kind: SubjectKind, id: i64) -> Result<(), Failure> {
-    let sql = match kind {
-        SubjectKind::Target => "SELECT 1 FROM figure WHERE kind = 'target' AND id = ?1",
-        SubjectKind::Task => "SELECT 1 FROM task WHERE id = ?1",
-        SubjectKind::Project => "SELECT 1 FROM project WHERE id = ?1",
-        SubjectKind::RegisterProject => "SELECT 1 FROM register_project WHERE id = ?1",
-    };
-    let found: Option<i64> = db
-        .connection()
-        .prepare_cached(sql)?
-        .query_row([id], |r| r.get(0))
-        .optional()?;
-    match found {
-        Some(_) => Ok(()),
-        None => Err(Error::NotFound(format!("{} {id}", kind.code())).into()),
-    }
 }
 
 /// Adds a unit (牵头单位 / 配合单位) and writes its id to `*out_id`.
@@ -265,12 +239,12 @@ pub unsafe extern "C" fn govreport_unit_add(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         clear_int(out_id);
-        with_conn(db, |conn| {
+        with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
             let o = Object::parse(str_arg(unit_json, "unit_json")?, "unit_json", UNIT_KEYS)?;
             let name = o.string("name")?;
             let parent = o.opt_i64("parent_id")?;
-            out.set(conn.db.add_unit(&name, parent)?);
+            out.set(db.add_unit(&name, parent)?);
             Ok(())
         })
     }
@@ -322,11 +296,11 @@ pub unsafe extern "C" fn govreport_task_add(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         clear_int(out_id);
-        with_conn(db, |conn| {
+        with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
             let o = Object::parse(str_arg(task_json, "task_json")?, "task_json", TASK_KEYS)?;
             let task = new_task(&o)?;
-            out.set(conn.db.add_task(&task)?);
+            out.set(db.add_task(&task)?);
             Ok(())
         })
     }
@@ -396,11 +370,11 @@ pub unsafe extern "C" fn govreport_milestone_add(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         clear_int(out_id);
-        with_conn(db, |conn| {
+        with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
             let due_date = str_arg(due_date, "due_date")?;
             let description = str_arg(description, "description")?;
-            out.set(conn.db.add_milestone(task_id, due_date, description)?);
+            out.set(db.add_milestone(task_id, due_date, description)?);
             Ok(())
         })
     }
@@ -424,9 +398,9 @@ pub unsafe extern "C" fn govreport_milestone_complete(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
-        with_conn(db, |conn| {
+        with_db_mut(db, |db| {
             let done_at = str_arg(done_at, "done_at")?;
-            conn.db.complete_milestone(milestone_id, done_at)?;
+            db.complete_milestone(milestone_id, done_at)?;
             Ok(())
         })
     }
@@ -459,7 +433,7 @@ pub unsafe extern "C" fn govreport_target_decompose(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         clear_out(out);
-        with_conn(db, |conn| {
+        with_db_mut(db, |db| {
             let out = string_out(out)?;
             let text = str_arg(sub_items_json, "sub_items_json")?;
             let items = input::array(input::parse(text, "sub_items_json")?, "sub_items_json")?;
@@ -468,7 +442,7 @@ pub unsafe extern "C" fn govreport_target_decompose(
                 .enumerate()
                 .map(|(i, v)| sub_item(v, i + 1))
                 .collect::<Result<Vec<_>, _>>()?;
-            let (parent_id, task_ids) = conn.db.decompose_target(target_id, &items)?;
+            let (parent_id, task_ids) = db.decompose_target(target_id, &items)?;
             let bytes = json(&Decomposed {
                 parent_id,
                 task_ids,
@@ -512,11 +486,11 @@ pub unsafe extern "C" fn govreport_progress_append(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         clear_int(out_id);
-        with_conn(db, |conn| {
+        with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
             let text = str_arg(progress_json, "progress_json")?;
             let rec = new_progress(input::parse(text, "progress_json")?, "progress_json")?;
-            out.set(conn.db.add_progress(&rec)?);
+            out.set(db.add_progress(&rec)?);
             Ok(())
         })
     }
@@ -541,7 +515,7 @@ pub unsafe extern "C" fn govreport_progress_append_batch(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         clear_int(out_count);
-        with_conn(db, |conn| {
+        with_db_mut(db, |db| {
             let out = int_out(out_count, "out_count")?;
             let text = str_arg(progress_array_json, "progress_array_json")?;
             let items = input::array(
@@ -553,7 +527,7 @@ pub unsafe extern "C" fn govreport_progress_append_batch(
                 .enumerate()
                 .map(|(i, v)| new_progress(v, &format!("progress record {}", i + 1)))
                 .collect::<Result<Vec<_>, _>>()?;
-            let ids = conn.db.append_progress(&records)?;
+            let ids = db.append_progress(&records)?;
             out.set(i64::try_from(ids.len()).unwrap_or(i64::MAX));
             Ok(())
         })
@@ -589,7 +563,6 @@ pub unsafe extern "C" fn govreport_progress_history_json(
     unsafe {
         string_call(db, out, |db| {
             let kind = SubjectKind::from_code(str_arg(subject_kind, "subject_kind")?)?;
-            subject_exists(db, kind, subject_id)?;
             json(&db.progress_history(kind, subject_id)?)
         })
     }
@@ -629,7 +602,7 @@ pub unsafe extern "C" fn govreport_evaluate_targets_json(
     unsafe {
         string_call(db, out, |db| {
             let period = str_arg(period, "period")?;
-            let config = evaluation_config(db, opt_str_arg(config_json, "config_json")?)?;
+            let config = evaluation_config(opt_str_arg(config_json, "config_json")?)?;
             json(&db.evaluate_targets(period, &config)?)
         })
     }
@@ -663,7 +636,7 @@ pub unsafe extern "C" fn govreport_evaluate_projects_json(
     unsafe {
         string_call(db, out, |db| {
             let period = str_arg(period, "period")?;
-            let config = evaluation_config(db, opt_str_arg(config_json, "config_json")?)?;
+            let config = evaluation_config(opt_str_arg(config_json, "config_json")?)?;
             json(&db.evaluate_projects(period, &config)?)
         })
     }

@@ -1,18 +1,18 @@
-//! The key-project and village registers through the C ABI (`crate::registers`): import
+//! The key-project and village registers through the C ABI (`govreport::registers`): import
 //! from CSV/XLSX files with every bad row reported as JSON, export, consistency report and
 //! the village roll-up. Without the `xlsx` cargo feature the same functions exist and XLSX
 //! paths fail with `GOVREPORT_INVALID_ARGUMENT`.
 
 use std::ffi::c_char;
 
-use super::ffi_input::Object;
-use super::{
-    Failure, GOVREPORT_INVALID_ARGUMENT, clear_out, govreport_db, json, opt_str_arg, put_string,
-    report_exists, str_arg, string_call, string_out, with_conn, with_db,
-};
-use crate::db::Db;
-use crate::error::Error;
-use crate::registers::{FileFormat, ImportError, ImportOptions, ImportReport, RowProblem};
+use crate::args::{Object, opt_str_arg, str_arg};
+use crate::boundary::{Failure, with_db, with_db_mut};
+use crate::errors::GOVREPORT_INVALID_ARGUMENT;
+use crate::handle::govreport_db;
+use crate::out::{clear_out, json, put_string, string_call, string_out};
+use govreport::db::Db;
+use govreport::error::Error;
+use govreport::registers::{FileFormat, ImportError, ImportOptions, ImportReport, RowProblem};
 
 /// `*report_json` of an import that failed on bad rows (a struct, not `json!`, to keep the
 /// keys in this order and each problem's in its own).
@@ -25,10 +25,8 @@ struct BadRows<'a> {
 /// The report an options object names (`"report_id"`), else the first report.
 fn report_id(db: &Db, given: Option<i64>) -> Result<i64, Failure> {
     match given {
-        Some(id) => {
-            report_exists(db, id)?;
-            Ok(id)
-        }
+        // An unknown report is the import's NotFound.
+        Some(id) => Ok(id),
         None => Ok(db.report()?.id),
     }
 }
@@ -49,7 +47,7 @@ unsafe fn import_call(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         clear_out(report_json);
-        with_conn(db, |conn| {
+        with_db_mut(db, |db| {
             let out = string_out(report_json)?;
             let path = str_arg(path, "path")?;
             let keys: &[&str] = if villages {
@@ -66,8 +64,8 @@ unsafe fn import_call(
                 skip_bad_rows: o.bool_or("skip_bad_rows", false)?,
                 year: if villages { o.opt_i32("year")? } else { None },
             };
-            let report = report_id(&conn.db, o.opt_i64("report_id")?)?;
-            match run(&mut conn.db, report, path, &options) {
+            let report = report_id(&*db, o.opt_i64("report_id")?)?;
+            match run(db, report, path, &options) {
                 Ok(done) => put_string(&out, json(&done)?),
                 Err(ImportError::BadRows {
                     source_name,
@@ -289,12 +287,7 @@ pub unsafe extern "C" fn govreport_register_projects_json(
     out: *mut *mut c_char,
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
-    unsafe {
-        string_call(db, out, |db| {
-            report_exists(db, report_id)?;
-            json(&db.register_projects(report_id)?)
-        })
-    }
+    unsafe { string_call(db, out, |db| json(&db.register_projects(report_id)?)) }
 }
 
 /// Links register project `register_id` to project `project_id` of the same report (recorded
@@ -315,9 +308,9 @@ pub unsafe extern "C" fn govreport_register_project_link(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
-        with_conn(db, |conn| {
+        with_db_mut(db, |db| {
             let project = (project_id != 0).then_some(project_id);
-            conn.db.link_register_project(register_id, project)?;
+            db.link_register_project(register_id, project)?;
             Ok(())
         })
     }

@@ -3,43 +3,43 @@
 //! (under valgrind when it is installed), and checks the exported symbols, the soname and the
 //! pkg-config file.
 //!
-//! The libraries are the ones cargo built for this test run (the `[lib]` crate types include
-//! `cdylib` and `staticlib`); if they are missing, `cargo build --lib` is run once.
+//! The libraries are built by `cargo build -p govreport-capi` once per run (see [`lib_dir`]).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+/// The repository root (the C crate is `capi/` inside it).
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("capi/ is inside the repository")
 }
 
-/// The directory with the freshly built `libgovreport.so` and `libgovreport.a`.
+/// The directory with the freshly built `libgovreport.so` and `libgovreport.a`:
+/// `target/<profile>/`, after one `cargo build -p govreport-capi` per test run.
 ///
-/// `cargo test` builds the library with all its crate types into `target/<profile>/deps/`
-/// (next to this test binary) but copies them up to `target/<profile>/` only on `cargo
-/// build`, so `deps/` is the fresh one. Failing that, `cargo build --lib` is run once.
+/// Why the explicit build: this crate has no rlib, so `cargo test` compiles its tests without
+/// building its `cdylib` and `staticlib` (they would be stale or missing). The nested build is
+/// a no-op when they are up to date.
 fn lib_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let exe = std::env::current_exe().expect("current_exe");
-        let deps = exe.parent().expect("target/<profile>/deps").to_path_buf();
-        let has_both =
-            |d: &Path| d.join("libgovreport.so").exists() && d.join("libgovreport.a").exists();
-        if has_both(&deps) {
-            return deps;
+        let dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("target/<profile>/deps")
+            .to_path_buf();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut cmd = Command::new(cargo);
+        cmd.args(["build", "-p", "govreport-capi", "--lib"])
+            .current_dir(root());
+        if dir.file_name().is_some_and(|n| n == "release") {
+            cmd.arg("--release");
         }
-        let dir = deps.parent().expect("target/<profile>").to_path_buf();
-        if !has_both(&dir) {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let mut cmd = Command::new(cargo);
-            cmd.args(["build", "--lib"]).current_dir(root());
-            if dir.file_name().is_some_and(|n| n == "release") {
-                cmd.arg("--release");
-            }
-            let status = cmd.status().expect("running cargo build --lib");
-            assert!(status.success(), "cargo build --lib failed");
-        }
+        let status = cmd.status().expect("running cargo build -p govreport-capi");
+        assert!(status.success(), "cargo build -p govreport-capi failed");
         dir
     })
 }
@@ -135,7 +135,7 @@ fn header_compiles_as_c99_and_cpp17_included_twice() {
 #[test]
 fn c_program_against_the_shared_library() {
     let dir = work_dir("shared");
-    let exe = build_shared("cc", CFLAGS, "tests/c/abi_test.c", &dir, "abi_test");
+    let exe = build_shared("cc", CFLAGS, "capi/tests/c/abi_test.c", &dir, "abi_test");
     let out = run(Command::new(&exe).arg(&dir));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains(" checks, 0 failures"), "{}", show(&out));
@@ -151,7 +151,7 @@ fn c_program_under_valgrind() {
         return;
     }
     let dir = work_dir("valgrind");
-    let exe = build_shared("cc", CFLAGS, "tests/c/abi_test.c", &dir, "abi_test");
+    let exe = build_shared("cc", CFLAGS, "capi/tests/c/abi_test.c", &dir, "abi_test");
     let out = run(Command::new("valgrind")
         .args([
             "--leak-check=full",
@@ -177,7 +177,7 @@ fn c_program_against_the_static_library() {
     run(Command::new("cc")
         .args(CFLAGS)
         .arg(format!("-I{}", root().join("include").display()))
-        .arg(root().join("tests/c/abi_test.c"))
+        .arg(root().join("capi/tests/c/abi_test.c"))
         .arg("-o")
         .arg(&exe)
         .arg(lib_dir().join("libgovreport.a"))
@@ -252,7 +252,7 @@ fn run_c_static(name: &str, source: &str, marker: &str) {
     );
 }
 
-const TRACKING_C: &str = "tests/c/tracking_test.c";
+const TRACKING_C: &str = "capi/tests/c/tracking_test.c";
 const TRACKING_OK: &str = " checks, 0 failures";
 
 #[test]
@@ -276,7 +276,7 @@ fn cpp_program() {
     let exe = build_shared(
         "c++",
         CXXFLAGS,
-        "tests/c/abi_test.cpp",
+        "capi/tests/c/abi_test.cpp",
         &dir,
         "abi_test_cpp",
     );
@@ -412,7 +412,7 @@ fn shared_library_has_the_abi_soname() {
 #[test]
 fn every_exported_function_is_called_from_c() {
     let mut sources = String::new();
-    for entry in std::fs::read_dir(root().join("tests/c")).expect("tests/c") {
+    for entry in std::fs::read_dir(root().join("capi/tests/c")).expect("capi/tests/c") {
         let path = entry.expect("tests/c entry").path();
         if path.extension().is_some_and(|e| e == "c") {
             sources.push_str(&std::fs::read_to_string(&path).expect("reading a C test"));
