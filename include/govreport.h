@@ -108,83 +108,6 @@
 #define GOVREPORT_OPEN_CREATE 4
 
 /**
- * Success.
- */
-#define GOVREPORT_OK 0
-
-/**
- * A failure with no more specific code (an SQL syntax error, a missing table …).
- */
-#define GOVREPORT_ERROR 1
-
-/**
- * An argument was NULL, not valid UTF-8, malformed JSON, out of range, or otherwise unusable.
- */
-#define GOVREPORT_INVALID_ARGUMENT 2
-
-/**
- * The requested record (report, section, paragraph, figure …) does not exist.
- */
-#define GOVREPORT_NOT_FOUND 3
-
-/**
- * A constraint of the database was violated.
- */
-#define GOVREPORT_CONSTRAINT 4
-
-/**
- * The database file is locked by another connection (SQLite `BUSY`/`LOCKED`).
- */
-#define GOVREPORT_BUSY 5
-
-/**
- * Reading or writing a file failed, or the file could not be opened.
- */
-#define GOVREPORT_IO 6
-
-/**
- * The file is corrupt or not a SQLite database.
- */
-#define GOVREPORT_CORRUPT 7
-
-/**
- * A write was attempted on a read-only database, or scripted SQL that would write was
- * refused.
- */
-#define GOVREPORT_READONLY 8
-
-/**
- * A bug in govreport (a caught panic). The message says where; please report it.
- */
-#define GOVREPORT_INTERNAL 9
-
-/**
- * The operation was stopped by `govreport_interrupt()`.
- */
-#define GOVREPORT_INTERRUPTED 10
-
-/**
- * The database's schema version is newer than this library, or older and the file was
- * opened read-only, or the file is not a govreport database.
- */
-#define GOVREPORT_SCHEMA 11
-
-/**
- * Out of memory.
- */
-#define GOVREPORT_NOMEM 12
-
-/**
- * `govreport_cursor_step()`: a row is ready.
- */
-#define GOVREPORT_ROW 100
-
-/**
- * `govreport_cursor_step()`: there are no more rows.
- */
-#define GOVREPORT_DONE 101
-
-/**
  * `govreport_cursor_column_type()`: a 64-bit signed integer.
  */
 #define GOVREPORT_TYPE_INTEGER 1
@@ -210,6 +133,75 @@
 #define GOVREPORT_TYPE_NULL 5
 
 /**
+ * The result codes. Every fallible function returns one of these as an `int32_t`. The values
+ * are part of the ABI: never renumbered, never reused.
+ */
+typedef enum {
+    /**
+     * Success.
+     */
+    GOVREPORT_OK = 0,
+    /**
+     * A failure with no more specific code (an SQL syntax error, a missing table …).
+     */
+    GOVREPORT_ERROR = 1,
+    /**
+     * An argument was NULL, not valid UTF-8, malformed JSON, out of range, or otherwise unusable.
+     */
+    GOVREPORT_INVALID_ARGUMENT = 2,
+    /**
+     * The requested record (report, section, paragraph, figure …) does not exist.
+     */
+    GOVREPORT_NOT_FOUND = 3,
+    /**
+     * A constraint of the database was violated.
+     */
+    GOVREPORT_CONSTRAINT = 4,
+    /**
+     * The database file is locked by another connection (SQLite `BUSY`/`LOCKED`).
+     */
+    GOVREPORT_BUSY = 5,
+    /**
+     * Reading or writing a file failed, or the file could not be opened.
+     */
+    GOVREPORT_IO = 6,
+    /**
+     * The file is corrupt or not a SQLite database.
+     */
+    GOVREPORT_CORRUPT = 7,
+    /**
+     * A write was attempted on a read-only database, or scripted SQL that would write was
+     * refused.
+     */
+    GOVREPORT_READONLY = 8,
+    /**
+     * A bug in govreport (a caught panic). The message says where; please report it.
+     */
+    GOVREPORT_INTERNAL = 9,
+    /**
+     * The operation was stopped by `govreport_interrupt()`.
+     */
+    GOVREPORT_INTERRUPTED = 10,
+    /**
+     * The database's schema version is newer than this library, or older and the file was
+     * opened read-only, or the file is not a govreport database.
+     */
+    GOVREPORT_SCHEMA = 11,
+    /**
+     * Out of memory.
+     */
+    GOVREPORT_NOMEM = 12,
+    /**
+     * `govreport_cursor_step()`: a row is ready.
+     */
+    GOVREPORT_ROW = 100,
+    /**
+     * `govreport_cursor_step()`: there are no more rows.
+     */
+    GOVREPORT_DONE = 101,
+} govreport_result;
+
+/**
  * A running read-only query, stepped row by row like a SQLite statement. Opaque: create it
  * with `govreport_query_cursor()`, destroy it with `govreport_cursor_free()`.
  *
@@ -232,6 +224,19 @@ typedef struct govreport_db govreport_db;
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/* ================================================================================================
+ * HANDLES AND VERSIONS
+ *
+ * Opening and closing a database, and the versions of header and library.
+ *
+ * Every other function works on a `govreport_db *`, made by `govreport_open_default()` or
+ * `govreport_open()` and destroyed by `govreport_close()` (closing NULL does nothing). A handle
+ * may be used from several threads at once: calls are serialized inside it.
+ *
+ * Strings the library returns through a `char **out` are owned by the caller and freed with
+ * `govreport_string_free()` (never `free()`); version strings are static and never freed.
+ * ================================================================================================ */
 
 /**
  * The library version as text (`"0.1.0"`). Static: never free it.
@@ -262,8 +267,7 @@ const char *govreport_sqlite_version(void);
  * On success `*out` is a new handle to close with `govreport_close()`; on failure `*out`
  * is NULL and `govreport_last_error_message()` says why.
  *
- * # Safety
- * `out` must be NULL (→ `GOVREPORT_INVALID_ARGUMENT`) or valid for writing a pointer.
+ * Requires: `out` must be NULL (→ `GOVREPORT_INVALID_ARGUMENT`) or valid for writing a pointer.
  */
 int32_t govreport_open_default(govreport_db **out);
 
@@ -280,8 +284,7 @@ int32_t govreport_open_default(govreport_db **out);
  * On success `*out` is a new handle to close with `govreport_close()`; on failure `*out`
  * is NULL and `govreport_last_error_message()` says why.
  *
- * # Safety
- * `path` must be NULL or a NUL-terminated string; `out` must be NULL or valid for
+ * Requires: `path` must be NULL or a NUL-terminated string; `out` must be NULL or valid for
  * writing a pointer (NULL arguments give `GOVREPORT_INVALID_ARGUMENT`).
  */
 int32_t govreport_open(const char *path, uint32_t flags, govreport_db **out);
@@ -290,8 +293,7 @@ int32_t govreport_open(const char *path, uint32_t flags, govreport_db **out);
  * Closes a handle. NULL is a no-op. Cursors still open keep the connection alive until
  * the last one is freed. The handle must not be used after this call (from any thread).
  *
- * # Safety
- * `db` must be NULL or a handle from an open function, not already closed.
+ * Requires: `db` must be NULL or a handle from an open function, not already closed.
  */
 void govreport_close(govreport_db *db);
 
@@ -301,8 +303,7 @@ void govreport_close(govreport_db *db);
  * not affected; with nothing running it does nothing. Safe to call from any thread, does
  * not wait for the handle's lock. NULL is a no-op.
  *
- * # Safety
- * `db` must be NULL or an open handle (not closed, also not concurrently with closing).
+ * Requires: `db` must be NULL or an open handle (not closed, also not concurrently with closing).
  */
 void govreport_interrupt(const govreport_db *db);
 
@@ -310,18 +311,29 @@ void govreport_interrupt(const govreport_db *db);
  * Frees a string returned by govreport through a `char **out`. NULL is a no-op. Never
  * free such a string with `free()`, and never pass other strings here.
  *
- * # Safety
- * `s` must be NULL or a string from a govreport `char **out`, not yet freed.
+ * Requires: `s` must be NULL or a string from a govreport `char **out`, not yet freed.
  */
 void govreport_string_free(char *s);
 
 /**
  * The database's schema version (`PRAGMA user_version`) into `*out`.
  *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing an `int64_t`.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing an `int64_t`.
  */
 int32_t govreport_schema_version(const govreport_db *db, int64_t *out);
+
+/* ================================================================================================
+ * ERRORS
+ *
+ * Result codes and error messages.
+ *
+ * Every fallible function returns an `int32_t` result code, one of `enum govreport_result`;
+ * `GOVREPORT_OK` (0) is success. The values never change and are never reused: detect errors
+ * from codes, never from message text. Messages are owned by the library: the handle's
+ * (`govreport_errmsg()`) lives until the next call on that handle, the thread's
+ * (`govreport_last_error_message()`) until the next failing call on that thread; copy them to
+ * keep them.
+ * ================================================================================================ */
 
 /**
  * A static English text for a result code (`"invalid argument"` …); an unknown code gives
@@ -341,8 +353,7 @@ const char *govreport_last_error_message(void);
  * The result code of the most recent call on this handle (`GOVREPORT_OK` after a
  * success). NULL gives `GOVREPORT_INVALID_ARGUMENT`.
  *
- * # Safety
- * `db` must be NULL or an open handle.
+ * Requires: `db` must be NULL or an open handle.
  */
 int32_t govreport_errcode(const govreport_db *db);
 
@@ -350,8 +361,7 @@ int32_t govreport_errcode(const govreport_db *db);
  * The SQLite extended result code of the most recent call on this handle, or 0 when it
  * succeeded or failed outside SQLite. NULL gives 0.
  *
- * # Safety
- * `db` must be NULL or an open handle.
+ * Requires: `db` must be NULL or an open handle.
  */
 int32_t govreport_extended_errcode(const govreport_db *db);
 
@@ -361,20 +371,27 @@ int32_t govreport_extended_errcode(const govreport_db *db);
  * next call on the handle from any thread; with several threads on one handle, prefer
  * `govreport_last_error_message()`, which is per thread.
  *
- * # Safety
- * `db` must be NULL or an open handle.
+ * Requires: `db` must be NULL or an open handle.
  */
 const char *govreport_errmsg(const govreport_db *db);
+
+/* ================================================================================================
+ * REPORT TEXT
+ *
+ * The report text: report metadata, the source text, the outline (sections) and the
+ * paragraphs.
+ *
+ * Each function writes one new UTF-8 string (JSON, or plain text for
+ * `govreport_source_text()`) to `*out`; free it with `govreport_string_free()`. On failure
+ * `*out` is NULL. A NULL `db` or `out` gives `GOVREPORT_INVALID_ARGUMENT`; an unknown id gives
+ * `GOVREPORT_NOT_FOUND` (a report that exists but has no sections gives `[]`).
+ * ================================================================================================ */
 
 /**
  * The metadata of the (first) report as a JSON object: `{"id", "slug", "title",
  * "region", "date", "meeting", "speaker", "speaker_office", "plan_year"}`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_report_json(const govreport_db *db, char **out);
 
@@ -382,11 +399,7 @@ int32_t govreport_report_json(const govreport_db *db, char **out);
  * Every report in the database as a JSON array of the objects of
  * `govreport_report_json()`, by id.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_reports_json(const govreport_db *db, char **out);
 
@@ -394,11 +407,7 @@ int32_t govreport_reports_json(const govreport_db *db, char **out);
  * The report's text exactly as extracted from the PDF (plain UTF-8, not JSON).
  * Unknown `report_id` → `GOVREPORT_NOT_FOUND`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_source_text(const govreport_db *db, int64_t report_id, char **out);
 
@@ -408,11 +417,7 @@ int32_t govreport_source_text(const govreport_db *db, int64_t report_id, char **
  * null; `kind` is one of `front part theme subtheme area subheading glossary
  * glossary_entry`). Unknown `report_id` → `GOVREPORT_NOT_FOUND`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_sections_json(const govreport_db *db, int64_t report_id, char **out);
 
@@ -420,11 +425,7 @@ int32_t govreport_sections_json(const govreport_db *db, int64_t report_id, char 
  * One section by id as a JSON object (the shape of `govreport_sections_json()` items).
  * Unknown id → `GOVREPORT_NOT_FOUND`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_section_json(const govreport_db *db, int64_t id, char **out);
 
@@ -432,11 +433,7 @@ int32_t govreport_section_json(const govreport_db *db, int64_t id, char **out);
  * The paragraphs of a report as a JSON array, in document order, of
  * `{"id", "section_id", "text"}`. Unknown `report_id` → `GOVREPORT_NOT_FOUND`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_paragraphs_json(const govreport_db *db, int64_t report_id, char **out);
 
@@ -444,24 +441,27 @@ int32_t govreport_paragraphs_json(const govreport_db *db, int64_t report_id, cha
  * One paragraph by id as a JSON object `{"id", "section_id", "text"}`. Unknown id →
  * `GOVREPORT_NOT_FOUND`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_paragraph_json(const govreport_db *db, int64_t id, char **out);
+
+/* ================================================================================================
+ * DATASET
+ *
+ * The dataset: targets, results, projects, places, the glossary, and the whole export.
+ *
+ * Each function writes one new UTF-8 JSON string to `*out`; free it with
+ * `govreport_string_free()`. On failure `*out` is NULL. List functions take a `filter_json`:
+ * NULL (everything) or a JSON object with the keys each function lists; unknown keys, wrong
+ * types and malformed JSON give `GOVREPORT_INVALID_ARGUMENT`.
+ * ================================================================================================ */
 
 /**
  * The whole dataset as one JSON document (pretty-printed), in the shape README.md
  * documents: `{"report", "reports", "sections", "paragraphs", "targets", "results",
  * "projects", "project_totals", "places", "glossary", "undefined_terms"}`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_export_json(const govreport_db *db, char **out);
 
@@ -471,11 +471,7 @@ int32_t govreport_export_json(const govreport_db *db, char **out);
  * "comparator", "measure", "base_value", "base_unit", "deadline", "quote", …}`). Unknown id →
  * `GOVREPORT_NOT_FOUND`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_target_json(const govreport_db *db, int64_t id, char **out);
 
@@ -483,11 +479,7 @@ int32_t govreport_target_json(const govreport_db *db, int64_t id, char **out);
  * One result by id as a JSON object (the shape of `govreport_target_json()`). Unknown
  * id → `GOVREPORT_NOT_FOUND`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_result_json(const govreport_db *db, int64_t id, char **out);
 
@@ -495,11 +487,7 @@ int32_t govreport_result_json(const govreport_db *db, int64_t id, char **out);
  * One project by id as a JSON object (the shape of the export's `projects` items).
  * Unknown id → `GOVREPORT_NOT_FOUND`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_project_json(const govreport_db *db, int64_t id, char **out);
 
@@ -507,11 +495,7 @@ int32_t govreport_project_json(const govreport_db *db, int64_t id, char **out);
  * One place by id as a JSON object (the shape of the export's `places` items). Unknown
  * id → `GOVREPORT_NOT_FOUND`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_place_json(const govreport_db *db, int64_t id, char **out);
 
@@ -519,11 +503,7 @@ int32_t govreport_place_json(const govreport_db *db, int64_t id, char **out);
  * The 名词解释 (glossary) entries as a JSON array (the shape of the export's
  * `glossary`).
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_glossary_json(const govreport_db *db, char **out);
 
@@ -531,11 +511,7 @@ int32_t govreport_glossary_json(const govreport_db *db, char **out);
  * One glossary entry by its number (1…) as a JSON object. Unknown number →
  * `GOVREPORT_NOT_FOUND`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_glossary_term_json(const govreport_db *db, int64_t number, char **out);
 
@@ -543,11 +519,7 @@ int32_t govreport_glossary_term_json(const govreport_db *db, int64_t number, cha
  * The numbered slogans the report uses without defining them, as a JSON array (the
  * shape of the export's `undefined_terms`).
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_undefined_terms_json(const govreport_db *db, char **out);
 
@@ -559,11 +531,7 @@ int32_t govreport_undefined_terms_json(const govreport_db *db, char **out);
  * date), `"text"` (substring of metric or quote). Unknown keys, wrong types, malformed
  * JSON → `GOVREPORT_INVALID_ARGUMENT`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
  */
 int32_t govreport_targets_json(const govreport_db *db,
                                const char *filter_json,
@@ -573,11 +541,7 @@ int32_t govreport_targets_json(const govreport_db *db,
  * The results (review year) that pass a filter, by id, as a JSON array; `filter_json`
  * as for `govreport_targets_json()` (`"area"` is the theme 1…6).
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
  */
 int32_t govreport_results_json(const govreport_db *db,
                                const char *filter_json,
@@ -590,11 +554,7 @@ int32_t govreport_results_json(const govreport_db *db,
  * `"due_before"` (ISO date), `"text"`. Unknown keys, wrong types, out-of-range numbers,
  * malformed JSON → `GOVREPORT_INVALID_ARGUMENT`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
  */
 int32_t govreport_projects_json(const govreport_db *db,
                                 const char *filter_json,
@@ -604,11 +564,7 @@ int32_t govreport_projects_json(const govreport_db *db,
  * The aggregate figures about sets of projects as a JSON array (the shape of the
  * export's `project_totals`). `filter_json` is NULL (all) or `{"year": 2024}`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
  */
 int32_t govreport_project_totals_json(const govreport_db *db,
                                       const char *filter_json,
@@ -619,15 +575,25 @@ int32_t govreport_project_totals_json(const govreport_db *db,
  * `filter_json` is NULL (all) or a JSON object with any of `"report_id"`, `"kind"` (a place
  * kind code), `"town"`, `"name"` (substring), `"designation_level"`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
  */
 int32_t govreport_places_json(const govreport_db *db,
                               const char *filter_json,
                               char **out);
+
+/* ================================================================================================
+ * SCRIPTED SQL AND CURSORS
+ *
+ * Scripted SQL: one read-only query with bound parameters, as one JSON string
+ * (`govreport_query_json()`) or stepped row by row through a cursor
+ * (`govreport_query_cursor()`).
+ *
+ * `govreport_query_json()` writes a new string to `*out`, freed with
+ * `govreport_string_free()`. A cursor is freed with `govreport_cursor_free()`; it keeps its
+ * database alive (closing the handle first is allowed). Texts a cursor returns (column names
+ * and values) are borrowed from it: names live until the cursor is freed, values until the
+ * next step.
+ * ================================================================================================ */
 
 /**
  * Runs one read-only SQL query and writes its rows to `*out` as a JSON array of objects
@@ -645,10 +611,7 @@ int32_t govreport_places_json(const govreport_db *db,
  * parameter needs a value; values are null, booleans, numbers (integers in int64 range)
  * or strings. Malformed JSON → `GOVREPORT_INVALID_ARGUMENT`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL.
- *
- * Requires: /// `db` must be NULL or an open handle; `sql` and `params_json` NULL or NUL-terminated
+ * Requires: `db` must be NULL or an open handle; `sql` and `params_json` NULL or NUL-terminated
  * strings; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_query_json(const govreport_db *db,
@@ -669,7 +632,7 @@ int32_t govreport_query_json(const govreport_db *db,
  * On success `*out` is a new cursor to free with `govreport_cursor_free()`; it keeps the
  * database alive. On failure `*out` is NULL.
  *
- * Requires: /// `db` must be NULL or an open handle; `sql` and `params_json` NULL or NUL-terminated
+ * Requires: `db` must be NULL or an open handle; `sql` and `params_json` NULL or NUL-terminated
  * strings; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_query_cursor(const govreport_db *db,
@@ -684,7 +647,7 @@ int32_t govreport_query_cursor(const govreport_db *db,
  * returned again by later calls). The message is in `govreport_last_error_message()` and
  * in `govreport_errmsg()` of the cursor's handle (if still open).
  *
- * Requires: /// `cur` must be NULL (→ `GOVREPORT_INVALID_ARGUMENT`) or a live cursor, not used by another
+ * Requires: `cur` must be NULL (→ `GOVREPORT_INVALID_ARGUMENT`) or a live cursor, not used by another
  * thread during the call.
  */
 int32_t govreport_cursor_step(govreport_cursor *cur);
@@ -692,7 +655,7 @@ int32_t govreport_cursor_step(govreport_cursor *cur);
 /**
  * The number of result columns of the cursor (known before the first step); 0 for NULL.
  *
- * Requires: /// `cur` must be NULL or a live cursor.
+ * Requires: `cur` must be NULL or a live cursor.
  */
 int32_t govreport_cursor_column_count(const govreport_cursor *cur);
 
@@ -700,7 +663,7 @@ int32_t govreport_cursor_column_count(const govreport_cursor *cur);
  * The name of column `col` (0-based) into `*out`: borrowed, valid until the cursor is
  * freed. Bad `col` → `GOVREPORT_INVALID_ARGUMENT`.
  *
- * Requires: /// `cur` must be NULL or a live cursor; `out` NULL or valid for writing a pointer.
+ * Requires: `cur` must be NULL or a live cursor; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_cursor_column_name(const govreport_cursor *cur, int32_t col, const char **out);
 
@@ -708,7 +671,7 @@ int32_t govreport_cursor_column_name(const govreport_cursor *cur, int32_t col, c
  * The type of column `col` of the current row into `*out`: one of `GOVREPORT_TYPE_…`.
  * No current row or bad `col` → `GOVREPORT_INVALID_ARGUMENT`.
  *
- * Requires: /// `cur` must be NULL or a live cursor; `out` NULL or valid for writing an `int32_t`.
+ * Requires: `cur` must be NULL or a live cursor; `out` NULL or valid for writing an `int32_t`.
  */
 int32_t govreport_cursor_column_type(const govreport_cursor *cur, int32_t col, int32_t *out);
 
@@ -717,7 +680,7 @@ int32_t govreport_cursor_column_type(const govreport_cursor *cur, int32_t col, i
  * converted to text; NULL gives a NULL pointer). Borrowed: valid until the next
  * `govreport_cursor_step()` or `govreport_cursor_free()`.
  *
- * Requires: /// `cur` must be NULL or a live cursor; `out` NULL or valid for writing a pointer.
+ * Requires: `cur` must be NULL or a live cursor; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_cursor_column_text(const govreport_cursor *cur, int32_t col, const char **out);
 
@@ -725,7 +688,7 @@ int32_t govreport_cursor_column_text(const govreport_cursor *cur, int32_t col, c
  * The value of column `col` of the current row as a 64-bit integer into `*out` (SQLite's
  * conversions: REAL truncated, text parsed, NULL → 0).
  *
- * Requires: /// `cur` must be NULL or a live cursor; `out` NULL or valid for writing an `int64_t`.
+ * Requires: `cur` must be NULL or a live cursor; `out` NULL or valid for writing an `int64_t`.
  */
 int32_t govreport_cursor_column_int64(const govreport_cursor *cur, int32_t col, int64_t *out);
 
@@ -733,7 +696,7 @@ int32_t govreport_cursor_column_int64(const govreport_cursor *cur, int32_t col, 
  * The value of column `col` of the current row as a double into `*out` (SQLite's
  * conversions: NULL → 0.0).
  *
- * Requires: /// `cur` must be NULL or a live cursor; `out` NULL or valid for writing a `double`.
+ * Requires: `cur` must be NULL or a live cursor; `out` NULL or valid for writing a `double`.
  */
 int32_t govreport_cursor_column_double(const govreport_cursor *cur, int32_t col, double *out);
 
@@ -741,9 +704,22 @@ int32_t govreport_cursor_column_double(const govreport_cursor *cur, int32_t col,
  * Frees a cursor (and closes its database if its handle was already closed and this was
  * its last cursor). NULL is a no-op.
  *
- * Requires: /// `cur` must be NULL or a live cursor, not used afterwards.
+ * Requires: `cur` must be NULL or a live cursor, not used afterwards.
  */
 void govreport_cursor_free(govreport_cursor *cur);
+
+/* ================================================================================================
+ * SEARCH
+ *
+ * Full-text search over the report's records: paragraphs, targets, results, projects, places
+ * and glossary entries, with a snippet around each match.
+ *
+ * The hits come back as one new UTF-8 JSON string in `*out`, freed with
+ * `govreport_string_free()`; on failure `*out` is NULL. There is no cursor form: every hit is
+ * rechecked and snippeted in memory, so a cursor would hold what the JSON holds; page with
+ * `"limit"` / `"offset"` (with `"order": "index"` the index is read only until the page is
+ * full).
+ * ================================================================================================ */
 
 /**
  * Searches the report's records for `query` and writes the hits to `*out` as a JSON array
@@ -762,20 +738,27 @@ void govreport_cursor_free(govreport_cursor *cur);
  * cheapest way to page). Unknown keys, wrong types, unknown kinds, malformed JSON →
  * `GOVREPORT_INVALID_ARGUMENT`.
  *
- * There is no cursor form: hits are rechecked and snippeted in Rust, so a cursor would hold
- * the same memory as this call; page with `"limit"`/`"offset"` instead.
- *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. Thread rules: as for every call on a handle (serialized inside).
- *
- * # Safety
- * `db` must be NULL or an open handle; `query` and `options_json` NULL or NUL-terminated
+ * Requires: `db` must be NULL or an open handle; `query` and `options_json` NULL or NUL-terminated
  * strings; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_search_json(const govreport_db *db,
                               const char *query,
                               const char *options_json,
                               char **out);
+
+/* ================================================================================================
+ * TRACKING
+ *
+ * Tracking the plan: organisation units (牵头单位 / 配合单位), tasks and milestones, progress
+ * records, and the evaluation of targets and projects against 序时进度 (time-elapsed
+ * progress).
+ *
+ * Records come in as JSON objects with known keys: an unknown key, a wrong type or malformed
+ * JSON gives `GOVREPORT_INVALID_ARGUMENT` naming the key; an unknown id gives
+ * `GOVREPORT_NOT_FOUND`; a write on a read-only handle `GOVREPORT_READONLY`. Functions that add
+ * a record write its id to `*out_id` (0 on failure). Results come back as one new UTF-8 JSON
+ * string in `*out`, freed with `govreport_string_free()`; on failure `*out` is NULL.
+ * ================================================================================================ */
 
 /**
  * Adds a unit (牵头单位 / 配合单位) and writes its id to `*out_id`.
@@ -789,25 +772,19 @@ int32_t govreport_search_json(const govreport_db *db,
  * `*out_id` is the new unit's id on success, 0 on failure. Thread rules: as for every call
  * on a handle (serialized inside).
  *
- * # Safety
- * `db` must be NULL or an open handle; `unit_json` NULL or a NUL-terminated string;
+ * Requires: `db` must be NULL or an open handle; `unit_json` NULL or a NUL-terminated string;
  * `out_id` NULL or valid for writing an `int64_t` (NULL arguments →
  * `GOVREPORT_INVALID_ARGUMENT`).
  */
-int32_t govreport_unit_add(const govreport_db *db, const char *unit_json, int64_t *out_id);
+int32_t govreport_org_unit_add(const govreport_db *db, const char *unit_json, int64_t *out_id);
 
 /**
  * Every unit as a JSON array of `{"id", "report_id", "name", "parent_id"}`, by name. No units
  * gives `[]`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`. Thread rules: as
- * for every call on a handle.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
-int32_t govreport_units_json(const govreport_db *db, char **out);
+int32_t govreport_org_units_json(const govreport_db *db, char **out);
 
 /**
  * Adds a task of the decomposition (任务分解表) with its supporting units and milestones, in
@@ -826,8 +803,7 @@ int32_t govreport_units_json(const govreport_db *db, char **out);
  * `*out_id` is the new task's id on success, 0 on failure. Thread rules: as for every call
  * on a handle.
  *
- * # Safety
- * `db` must be NULL or an open handle; `task_json` NULL or a NUL-terminated string;
+ * Requires: `db` must be NULL or an open handle; `task_json` NULL or a NUL-terminated string;
  * `out_id` NULL or valid for writing an `int64_t`.
  */
 int32_t govreport_task_add(const govreport_db *db, const char *task_json, int64_t *out_id);
@@ -839,11 +815,7 @@ int32_t govreport_task_add(const govreport_db *db, const char *task_json, int64_
  * "report_id", "name", "parent_id"}`, milestones as `{"id", "task_id", "due_date",
  * "description", "done_at"}`). Unknown id → `GOVREPORT_NOT_FOUND`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_task_json(const govreport_db *db, int64_t id, char **out);
 
@@ -851,12 +823,7 @@ int32_t govreport_task_json(const govreport_db *db, int64_t id, char **out);
  * Every task of every report as a JSON array, parents before their children (by depth,
  * then id); each task is the object of `govreport_task_json()`. No tasks gives `[]`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`. Thread rules: as
- * for every call on a handle.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_tasks_json(const govreport_db *db, char **out);
 
@@ -871,8 +838,7 @@ int32_t govreport_tasks_json(const govreport_db *db, char **out);
  * `*out_id` is the new milestone's id on success, 0 on failure. Thread rules: as for every
  * call on a handle.
  *
- * # Safety
- * `db` must be NULL or an open handle; `due_date` and `description` NULL or NUL-terminated
+ * Requires: `db` must be NULL or an open handle; `due_date` and `description` NULL or NUL-terminated
  * strings; `out_id` NULL or valid for writing an `int64_t` (NULL arguments →
  * `GOVREPORT_INVALID_ARGUMENT`).
  */
@@ -888,10 +854,7 @@ int32_t govreport_milestone_add(const govreport_db *db,
  * `GOVREPORT_INVALID_ARGUMENT`, as does a bad date; an unknown milestone →
  * `GOVREPORT_NOT_FOUND`; a read-only database → `GOVREPORT_READONLY`.
  *
- * Thread rules: as for every call on a handle.
- *
- * # Safety
- * `db` must be NULL or an open handle; `done_at` NULL or a NUL-terminated string (NULL
+ * Requires: `db` must be NULL or an open handle; `done_at` NULL or a NUL-terminated string (NULL
  * arguments → `GOVREPORT_INVALID_ARGUMENT`).
  */
 int32_t govreport_milestone_complete(const govreport_db *db,
@@ -913,8 +876,7 @@ int32_t govreport_milestone_complete(const govreport_db *db,
  * task ids in the order of the sub-items) to free with `govreport_string_free()`; on failure
  * `*out` is NULL. Thread rules: as for every call on a handle.
  *
- * # Safety
- * `db` must be NULL or an open handle; `sub_items_json` NULL or a NUL-terminated string;
+ * Requires: `db` must be NULL or an open handle; `sub_items_json` NULL or a NUL-terminated string;
  * `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_target_decompose(const govreport_db *db,
@@ -945,8 +907,7 @@ int32_t govreport_target_decompose(const govreport_db *db,
  * `*out_id` is the new record's id on success, 0 on failure. Thread rules: as for every call
  * on a handle.
  *
- * # Safety
- * `db` must be NULL or an open handle; `progress_json` NULL or a NUL-terminated string;
+ * Requires: `db` must be NULL or an open handle; `progress_json` NULL or a NUL-terminated string;
  * `out_id` NULL or valid for writing an `int64_t`.
  */
 int32_t govreport_progress_append(const govreport_db *db,
@@ -961,8 +922,7 @@ int32_t govreport_progress_append(const govreport_db *db,
  * Errors as for `govreport_progress_append()`. `*out_count` is the number of records
  * appended on success, 0 on failure. Thread rules: as for every call on a handle.
  *
- * # Safety
- * `db` must be NULL or an open handle; `progress_array_json` NULL or a NUL-terminated
+ * Requires: `db` must be NULL or an open handle; `progress_array_json` NULL or a NUL-terminated
  * string; `out_count` NULL or valid for writing an `int64_t`.
  */
 int32_t govreport_progress_append_batch(const govreport_db *db,
@@ -982,11 +942,7 @@ int32_t govreport_progress_append_batch(const govreport_db *db,
  * `GOVREPORT_INVALID_ARGUMENT`); an unknown subject → `GOVREPORT_NOT_FOUND`; a subject
  * without records gives `[]`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. Thread rules: as for every call on a handle.
- *
- * # Safety
- * `db` must be NULL or an open handle; `subject_kind` NULL or a NUL-terminated string;
+ * Requires: `db` must be NULL or an open handle; `subject_kind` NULL or a NUL-terminated string;
  * `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_progress_history_json(const govreport_db *db,
@@ -1001,8 +957,8 @@ int32_t govreport_progress_history_json(const govreport_db *db,
  * "days_to_deadline", "value", "latest_period", "latest_record_id", "value_source",
  * "completion_pct", "schedule_pct", "gap_points", "status", "light"}`; `status` is one of
  * `done`, `ahead`, `on_schedule`, `behind`, `overdue`, `no_data`; `light` one of `green`,
- * `blue`, `yellow`, `red`, or null without data. The rule is documented in the Rust docs of
- * `govreport::tracking::evaluation`.
+ * `blue`, `yellow`, `red`, or null without data. The rule is documented in README.md
+ * ("Tracking the year") and the library's `tracking::evaluation` module.
  *
  * `config_json`: NULL (the defaults) or a JSON object with any of `"as_of"` (ISO date),
  * `"ahead_margin"` (5), `"yellow_margin"` (10), `"red_margin"` (30), `"approx_tolerance"`
@@ -1012,11 +968,7 @@ int32_t govreport_progress_history_json(const govreport_db *db,
  * thresholds, malformed JSON → `GOVREPORT_INVALID_ARGUMENT`; an unknown `"report_id"` →
  * `GOVREPORT_NOT_FOUND`. Read-only: works on a read-only database.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. Thread rules: as for every call on a handle.
- *
- * # Safety
- * `db` must be NULL or an open handle; `period` and `config_json` NULL or NUL-terminated
+ * Requires: `db` must be NULL or an open handle; `period` and `config_json` NULL or NUL-terminated
  * strings; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_evaluate_targets_json(const govreport_db *db,
@@ -1036,17 +988,26 @@ int32_t govreport_evaluate_targets_json(const govreport_db *db,
  * `period` and `config_json` as for `govreport_evaluate_targets_json()` (`"report_id"`
  * selects the report whose register and totals are used; default the first).
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. Thread rules: as for every call on a handle.
- *
- * # Safety
- * `db` must be NULL or an open handle; `period` and `config_json` NULL or NUL-terminated
+ * Requires: `db` must be NULL or an open handle; `period` and `config_json` NULL or NUL-terminated
  * strings; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_evaluate_projects_json(const govreport_db *db,
                                          const char *period,
                                          const char *config_json,
                                          char **out);
+
+/* ================================================================================================
+ * REGISTERS
+ *
+ * The registers offices keep beside the report (key projects, villages): import from CSV or
+ * XLSX files with every bad row reported, export, the consistency check against the report and
+ * the village roll-up. Built without the `xlsx` feature, the same functions exist and XLSX
+ * paths give `GOVREPORT_INVALID_ARGUMENT`.
+ *
+ * Results (and the import summary in `*summary_json`) come back as new UTF-8 JSON strings,
+ * freed with `govreport_string_free()`; on failure they are NULL, except that an import
+ * refused for bad rows returns the list of problems.
+ * ================================================================================================ */
 
 /**
  * Imports a key-project register (重点项目台账) file into the report's register: upsert by
@@ -1060,8 +1021,8 @@ int32_t govreport_evaluate_projects_json(const govreport_db *db,
  * fails the whole import and nothing is written; true: the good rows are written and the bad
  * ones listed in `"skipped"`).
  *
- * `*report_json` (ownership: free with `govreport_string_free()`):
- * - on success, the import report `{"source", "header_row", "rows_read", "inserted",
+ * `*summary_json` (ownership: free with `govreport_string_free()`):
+ * - on success, the import summary `{"source", "header_row", "rows_read", "inserted",
  *   "updated", "linked", "ambiguous_links", "skipped", "ignored_rows", "ignored_columns", …}`;
  * - on bad rows (`GOVREPORT_INVALID_ARGUMENT`, nothing written), `{"source", "problems":
  *   [{"row", "column", "value", "kind", "reason"}]}` with every problem found, in row order
@@ -1069,35 +1030,31 @@ int32_t govreport_evaluate_projects_json(const govreport_db *db,
  * - NULL on any other failure (unknown extension or bad options → INVALID_ARGUMENT, a
  *   missing file → `GOVREPORT_IO`, a read-only database → `GOVREPORT_READONLY` …).
  *
- * Thread rules: as for every call on a handle (serialized inside).
- *
- * # Safety
- * `db` must be NULL or an open handle; `path` and `options_json` NULL or NUL-terminated
- * strings; `report_json` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `path` and `options_json` NULL or NUL-terminated
+ * strings; `summary_json` NULL or valid for writing a pointer.
  */
 int32_t govreport_register_import_projects(const govreport_db *db,
                                            const char *path,
                                            const char *options_json,
-                                           char **report_json);
+                                           char **summary_json);
 
 /**
  * Imports a village register (villages and communities with their towns and 12-digit
  * 统计用区划代码, and the yearly records in the same rows: 集体经济收入, 五星支部 rating,
- * 乡里中心, designations) into the report's register. Formats, `*report_json` and errors as
+ * 乡里中心, designations) into the report's register. Formats, `*summary_json` and errors as
  * for `govreport_register_import_projects()`; the success report also has
  * `"years_written"` and `"towns_created"`.
  *
  * `options_json`: NULL or a JSON object with any of `"report_id"`, `"skip_bad_rows"` and
  * `"year"` (the year of the yearly columns when the file has no 年份 column).
  *
- * # Safety
- * `db` must be NULL or an open handle; `path` and `options_json` NULL or NUL-terminated
- * strings; `report_json` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `path` and `options_json` NULL or NUL-terminated
+ * strings; `summary_json` NULL or valid for writing a pointer.
  */
 int32_t govreport_register_import_villages(const govreport_db *db,
                                            const char *path,
                                            const char *options_json,
-                                           char **report_json);
+                                           char **summary_json);
 
 /**
  * Writes the first report's key-project register to the file `path`: the import columns
@@ -1107,10 +1064,7 @@ int32_t govreport_register_import_villages(const govreport_db *db,
  * replaced; a directory that does not exist → `GOVREPORT_IO`. Any other format →
  * `GOVREPORT_INVALID_ARGUMENT`.
  *
- * Thread rules: as for every call on a handle.
- *
- * # Safety
- * `db` must be NULL or an open handle; `path` and `format` NULL or NUL-terminated strings.
+ * Requires: `db` must be NULL or an open handle; `path` and `format` NULL or NUL-terminated strings.
  */
 int32_t govreport_register_export_projects(const govreport_db *db,
                                            const char *path,
@@ -1124,11 +1078,7 @@ int32_t govreport_register_export_projects(const govreport_db *db,
  * "linked", "missing_national_code", "missing_annual_plan",
  * "report_projects_not_in_register"}`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. Thread rules: as for every call on a handle.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_register_check_json(const govreport_db *db,
                                       char **out);
@@ -1141,11 +1091,7 @@ int32_t govreport_register_check_json(const govreport_db *db,
  * `income_50_increase`, `income_100_increase`, `stars_5`, `stars_4`, `li_center`; `met` null
  * when data are missing). A year outside 1949–2200 → `GOVREPORT_INVALID_ARGUMENT`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. Thread rules: as for every call on a handle.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_register_village_rollup_json(const govreport_db *db, int32_t year, char **out);
 
@@ -1157,12 +1103,7 @@ int32_t govreport_register_village_rollup_json(const govreport_db *db, int32_t y
  * "report_project_id", "report_project_name", "link_method", "imported_at", "source"}`. An
  * unknown report → `GOVREPORT_NOT_FOUND`; an empty register gives `[]`.
  *
- * On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
- * failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`. Thread rules: as
- * for every call on a handle.
- *
- * # Safety
- * `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
 int32_t govreport_register_projects_json(const govreport_db *db, int64_t report_id, char **out);
 
@@ -1173,10 +1114,7 @@ int32_t govreport_register_projects_json(const govreport_db *db, int64_t report_
  * An unknown register project or project → `GOVREPORT_NOT_FOUND`; a project of another
  * report → `GOVREPORT_INVALID_ARGUMENT`; a read-only database → `GOVREPORT_READONLY`.
  *
- * Thread rules: as for every call on a handle.
- *
- * # Safety
- * `db` must be NULL or an open handle (NULL → `GOVREPORT_INVALID_ARGUMENT`).
+ * Requires: `db` must be NULL or an open handle (NULL → `GOVREPORT_INVALID_ARGUMENT`).
  */
 int32_t govreport_register_project_link(const govreport_db *db,
                                         int64_t register_id,

@@ -14,8 +14,7 @@ use crate::errors::GOVREPORT_INVALID_ARGUMENT;
 
 /// A required `const char *` argument as UTF-8.
 ///
-/// # Safety
-/// `p` must be NULL or a NUL-terminated string that stays valid during the call.
+/// Requires: `p` must be NULL or a NUL-terminated string that stays valid during the call.
 pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str, Failure> {
     if p.is_null() {
         return Err(Failure::null(name));
@@ -32,8 +31,7 @@ pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str
 
 /// An optional `const char *` argument (NULL allowed) as UTF-8.
 ///
-/// # Safety
-/// As for [`str_arg`].
+/// Requires: As for [`str_arg`].
 pub(crate) unsafe fn opt_str_arg<'a>(
     p: *const c_char,
     name: &str,

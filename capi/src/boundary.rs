@@ -190,8 +190,7 @@ pub(crate) fn finish(shared: Option<&Shared>, result: Result<(), Failure>) -> i3
 
 /// The shared state behind a handle pointer, or an INVALID_ARGUMENT failure for NULL.
 ///
-/// # Safety
-/// `db` must be NULL or a pointer returned by an open function and not yet closed.
+/// Requires: `db` must be NULL or a pointer returned by an open function and not yet closed.
 pub(crate) unsafe fn handle<'a>(db: *const govreport_db) -> Result<&'a govreport_db, Failure> {
     // SAFETY: by the caller's contract a non-NULL `db` points to a live govreport_db.
     unsafe { db.as_ref() }.ok_or_else(|| Failure::null("db"))

@@ -76,8 +76,7 @@ fn place_filter(json: Option<&str>) -> Result<govreport::PlaceFilter, Failure> {
 
 /// The common body of a list getter with a `filter_json` argument.
 ///
-/// # Safety
-/// `db` must be NULL or an open handle; `filter_json` NULL or a NUL-terminated string;
+/// Requires: `db` must be NULL or an open handle; `filter_json` NULL or a NUL-terminated string;
 /// `out` NULL or valid for writing a pointer.
 unsafe fn filtered_call(
     db: *const govreport_db,
@@ -101,11 +100,7 @@ unsafe fn filtered_call(
 /// documents: `{"report", "reports", "sections", "paragraphs", "targets", "results",
 /// "projects", "project_totals", "places", "glossary", "undefined_terms"}`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_export_json(
     db: *const govreport_db,
@@ -120,11 +115,7 @@ pub unsafe extern "C" fn govreport_export_json(
 /// "comparator", "measure", "base_value", "base_unit", "deadline", "quote", …}`). Unknown id →
 /// `GOVREPORT_NOT_FOUND`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_target_json(
     db: *const govreport_db,
@@ -138,11 +129,7 @@ pub unsafe extern "C" fn govreport_target_json(
 /// One result by id as a JSON object (the shape of `govreport_target_json()`). Unknown
 /// id → `GOVREPORT_NOT_FOUND`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_result_json(
     db: *const govreport_db,
@@ -156,11 +143,7 @@ pub unsafe extern "C" fn govreport_result_json(
 /// One project by id as a JSON object (the shape of the export's `projects` items).
 /// Unknown id → `GOVREPORT_NOT_FOUND`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_project_json(
     db: *const govreport_db,
@@ -174,11 +157,7 @@ pub unsafe extern "C" fn govreport_project_json(
 /// One place by id as a JSON object (the shape of the export's `places` items). Unknown
 /// id → `GOVREPORT_NOT_FOUND`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_place_json(
     db: *const govreport_db,
@@ -192,11 +171,7 @@ pub unsafe extern "C" fn govreport_place_json(
 /// The 名词解释 (glossary) entries as a JSON array (the shape of the export's
 /// `glossary`).
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_glossary_json(
     db: *const govreport_db,
@@ -209,11 +184,7 @@ pub unsafe extern "C" fn govreport_glossary_json(
 /// One glossary entry by its number (1…) as a JSON object. Unknown number →
 /// `GOVREPORT_NOT_FOUND`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_glossary_term_json(
     db: *const govreport_db,
@@ -227,11 +198,7 @@ pub unsafe extern "C" fn govreport_glossary_term_json(
 /// The numbered slogans the report uses without defining them, as a JSON array (the
 /// shape of the export's `undefined_terms`).
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_undefined_terms_json(
     db: *const govreport_db,
@@ -248,11 +215,7 @@ pub unsafe extern "C" fn govreport_undefined_terms_json(
 /// date), `"text"` (substring of metric or quote). Unknown keys, wrong types, malformed
 /// JSON → `GOVREPORT_INVALID_ARGUMENT`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_targets_json(
     db: *const govreport_db,
@@ -270,11 +233,7 @@ pub unsafe extern "C" fn govreport_targets_json(
 /// The results (review year) that pass a filter, by id, as a JSON array; `filter_json`
 /// as for `govreport_targets_json()` (`"area"` is the theme 1…6).
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_results_json(
     db: *const govreport_db,
@@ -295,11 +254,7 @@ pub unsafe extern "C" fn govreport_results_json(
 /// `"due_before"` (ISO date), `"text"`. Unknown keys, wrong types, out-of-range numbers,
 /// malformed JSON → `GOVREPORT_INVALID_ARGUMENT`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_projects_json(
     db: *const govreport_db,
@@ -317,11 +272,7 @@ pub unsafe extern "C" fn govreport_projects_json(
 /// The aggregate figures about sets of projects as a JSON array (the shape of the
 /// export's `project_totals`). `filter_json` is NULL (all) or `{"year": 2024}`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_project_totals_json(
     db: *const govreport_db,
@@ -341,11 +292,7 @@ pub unsafe extern "C" fn govreport_project_totals_json(
 /// `filter_json` is NULL (all) or a JSON object with any of `"report_id"`, `"kind"` (a place
 /// kind code), `"town"`, `"name"` (substring), `"designation_level"`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer. `filter_json` NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_places_json(
     db: *const govreport_db,

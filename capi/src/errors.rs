@@ -13,38 +13,62 @@ use std::sync::PoisonError;
 use crate::boundary::{THREAD_ERROR, boundary, handle};
 use crate::handle::govreport_db;
 
-/// Success.
-pub const GOVREPORT_OK: i32 = 0;
-/// A failure with no more specific code (an SQL syntax error, a missing table …).
-pub const GOVREPORT_ERROR: i32 = 1;
-/// An argument was NULL, not valid UTF-8, malformed JSON, out of range, or otherwise unusable.
-pub const GOVREPORT_INVALID_ARGUMENT: i32 = 2;
-/// The requested record (report, section, paragraph, figure …) does not exist.
-pub const GOVREPORT_NOT_FOUND: i32 = 3;
-/// A constraint of the database was violated.
-pub const GOVREPORT_CONSTRAINT: i32 = 4;
-/// The database file is locked by another connection (SQLite `BUSY`/`LOCKED`).
-pub const GOVREPORT_BUSY: i32 = 5;
-/// Reading or writing a file failed, or the file could not be opened.
-pub const GOVREPORT_IO: i32 = 6;
-/// The file is corrupt or not a SQLite database.
-pub const GOVREPORT_CORRUPT: i32 = 7;
-/// A write was attempted on a read-only database, or scripted SQL that would write was
-/// refused.
-pub const GOVREPORT_READONLY: i32 = 8;
-/// A bug in govreport (a caught panic). The message says where; please report it.
-pub const GOVREPORT_INTERNAL: i32 = 9;
-/// The operation was stopped by `govreport_interrupt()`.
-pub const GOVREPORT_INTERRUPTED: i32 = 10;
-/// The database's schema version is newer than this library, or older and the file was
-/// opened read-only, or the file is not a govreport database.
-pub const GOVREPORT_SCHEMA: i32 = 11;
-/// Out of memory.
-pub const GOVREPORT_NOMEM: i32 = 12;
-/// `govreport_cursor_step()`: a row is ready.
-pub const GOVREPORT_ROW: i32 = 100;
-/// `govreport_cursor_step()`: there are no more rows.
-pub const GOVREPORT_DONE: i32 = 101;
+/// The result codes. Every fallible function returns one of these as an `int32_t`. The values
+/// are part of the ABI: never renumbered, never reused.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum govreport_result {
+    /// Success.
+    GOVREPORT_OK = 0,
+    /// A failure with no more specific code (an SQL syntax error, a missing table …).
+    GOVREPORT_ERROR = 1,
+    /// An argument was NULL, not valid UTF-8, malformed JSON, out of range, or otherwise unusable.
+    GOVREPORT_INVALID_ARGUMENT = 2,
+    /// The requested record (report, section, paragraph, figure …) does not exist.
+    GOVREPORT_NOT_FOUND = 3,
+    /// A constraint of the database was violated.
+    GOVREPORT_CONSTRAINT = 4,
+    /// The database file is locked by another connection (SQLite `BUSY`/`LOCKED`).
+    GOVREPORT_BUSY = 5,
+    /// Reading or writing a file failed, or the file could not be opened.
+    GOVREPORT_IO = 6,
+    /// The file is corrupt or not a SQLite database.
+    GOVREPORT_CORRUPT = 7,
+    /// A write was attempted on a read-only database, or scripted SQL that would write was
+    /// refused.
+    GOVREPORT_READONLY = 8,
+    /// A bug in govreport (a caught panic). The message says where; please report it.
+    GOVREPORT_INTERNAL = 9,
+    /// The operation was stopped by `govreport_interrupt()`.
+    GOVREPORT_INTERRUPTED = 10,
+    /// The database's schema version is newer than this library, or older and the file was
+    /// opened read-only, or the file is not a govreport database.
+    GOVREPORT_SCHEMA = 11,
+    /// Out of memory.
+    GOVREPORT_NOMEM = 12,
+    /// `govreport_cursor_step()`: a row is ready.
+    GOVREPORT_ROW = 100,
+    /// `govreport_cursor_step()`: there are no more rows.
+    GOVREPORT_DONE = 101,
+}
+
+// The codes as the `int32_t` the functions return (crate-internal: the header has the enum).
+pub(crate) const GOVREPORT_OK: i32 = govreport_result::GOVREPORT_OK as i32;
+pub(crate) const GOVREPORT_ERROR: i32 = govreport_result::GOVREPORT_ERROR as i32;
+pub(crate) const GOVREPORT_INVALID_ARGUMENT: i32 =
+    govreport_result::GOVREPORT_INVALID_ARGUMENT as i32;
+pub(crate) const GOVREPORT_NOT_FOUND: i32 = govreport_result::GOVREPORT_NOT_FOUND as i32;
+pub(crate) const GOVREPORT_CONSTRAINT: i32 = govreport_result::GOVREPORT_CONSTRAINT as i32;
+pub(crate) const GOVREPORT_BUSY: i32 = govreport_result::GOVREPORT_BUSY as i32;
+pub(crate) const GOVREPORT_IO: i32 = govreport_result::GOVREPORT_IO as i32;
+pub(crate) const GOVREPORT_CORRUPT: i32 = govreport_result::GOVREPORT_CORRUPT as i32;
+pub(crate) const GOVREPORT_READONLY: i32 = govreport_result::GOVREPORT_READONLY as i32;
+pub(crate) const GOVREPORT_INTERNAL: i32 = govreport_result::GOVREPORT_INTERNAL as i32;
+pub(crate) const GOVREPORT_INTERRUPTED: i32 = govreport_result::GOVREPORT_INTERRUPTED as i32;
+pub(crate) const GOVREPORT_SCHEMA: i32 = govreport_result::GOVREPORT_SCHEMA as i32;
+pub(crate) const GOVREPORT_NOMEM: i32 = govreport_result::GOVREPORT_NOMEM as i32;
+pub(crate) const GOVREPORT_ROW: i32 = govreport_result::GOVREPORT_ROW as i32;
+pub(crate) const GOVREPORT_DONE: i32 = govreport_result::GOVREPORT_DONE as i32;
 
 /// A static English text for a result code (`"invalid argument"` …); an unknown code gives
 /// `"unknown result code"`. Never NULL, never free it.
@@ -89,8 +113,7 @@ pub extern "C" fn govreport_last_error_message() -> *const c_char {
 /// The result code of the most recent call on this handle (`GOVREPORT_OK` after a
 /// success). NULL gives `GOVREPORT_INVALID_ARGUMENT`.
 ///
-/// # Safety
-/// `db` must be NULL or an open handle.
+/// Requires: `db` must be NULL or an open handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_errcode(db: *const govreport_db) -> i32 {
     boundary(GOVREPORT_INTERNAL, || {
@@ -111,8 +134,7 @@ pub unsafe extern "C" fn govreport_errcode(db: *const govreport_db) -> i32 {
 /// The SQLite extended result code of the most recent call on this handle, or 0 when it
 /// succeeded or failed outside SQLite. NULL gives 0.
 ///
-/// # Safety
-/// `db` must be NULL or an open handle.
+/// Requires: `db` must be NULL or an open handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_extended_errcode(db: *const govreport_db) -> i32 {
     boundary(0, || {
@@ -135,8 +157,7 @@ pub unsafe extern "C" fn govreport_extended_errcode(db: *const govreport_db) -> 
 /// next call on the handle from any thread; with several threads on one handle, prefer
 /// `govreport_last_error_message()`, which is per thread.
 ///
-/// # Safety
-/// `db` must be NULL or an open handle.
+/// Requires: `db` must be NULL or an open handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_errmsg(db: *const govreport_db) -> *const c_char {
     boundary(c"internal error".as_ptr(), || {

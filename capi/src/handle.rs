@@ -134,8 +134,7 @@ pub(crate) fn new_handle(db: Db) -> *mut govreport_db {
 /// On success `*out` is a new handle to close with `govreport_close()`; on failure `*out`
 /// is NULL and `govreport_last_error_message()` says why.
 ///
-/// # Safety
-/// `out` must be NULL (→ `GOVREPORT_INVALID_ARGUMENT`) or valid for writing a pointer.
+/// Requires: `out` must be NULL (→ `GOVREPORT_INVALID_ARGUMENT`) or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_open_default(out: *mut *mut govreport_db) -> i32 {
     boundary(GOVREPORT_INTERNAL, || {
@@ -163,8 +162,7 @@ pub unsafe extern "C" fn govreport_open_default(out: *mut *mut govreport_db) -> 
 /// On success `*out` is a new handle to close with `govreport_close()`; on failure `*out`
 /// is NULL and `govreport_last_error_message()` says why.
 ///
-/// # Safety
-/// `path` must be NULL or a NUL-terminated string; `out` must be NULL or valid for
+/// Requires: `path` must be NULL or a NUL-terminated string; `out` must be NULL or valid for
 /// writing a pointer (NULL arguments give `GOVREPORT_INVALID_ARGUMENT`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_open(
@@ -205,8 +203,7 @@ pub unsafe extern "C" fn govreport_open(
 /// Closes a handle. NULL is a no-op. Cursors still open keep the connection alive until
 /// the last one is freed. The handle must not be used after this call (from any thread).
 ///
-/// # Safety
-/// `db` must be NULL or a handle from an open function, not already closed.
+/// Requires: `db` must be NULL or a handle from an open function, not already closed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_close(db: *mut govreport_db) {
     boundary((), || {
@@ -223,8 +220,7 @@ pub unsafe extern "C" fn govreport_close(db: *mut govreport_db) {
 /// not affected; with nothing running it does nothing. Safe to call from any thread, does
 /// not wait for the handle's lock. NULL is a no-op.
 ///
-/// # Safety
-/// `db` must be NULL or an open handle (not closed, also not concurrently with closing).
+/// Requires: `db` must be NULL or an open handle (not closed, also not concurrently with closing).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_interrupt(db: *const govreport_db) {
     boundary((), || {
@@ -238,8 +234,7 @@ pub unsafe extern "C" fn govreport_interrupt(db: *const govreport_db) {
 /// Frees a string returned by govreport through a `char **out`. NULL is a no-op. Never
 /// free such a string with `free()`, and never pass other strings here.
 ///
-/// # Safety
-/// `s` must be NULL or a string from a govreport `char **out`, not yet freed.
+/// Requires: `s` must be NULL or a string from a govreport `char **out`, not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_string_free(s: *mut c_char) {
     boundary((), || {
@@ -252,8 +247,7 @@ pub unsafe extern "C" fn govreport_string_free(s: *mut c_char) {
 
 /// The database's schema version (`PRAGMA user_version`) into `*out`.
 ///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing an `int64_t`.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing an `int64_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_schema_version(db: *const govreport_db, out: *mut i64) -> i32 {
     // SAFETY: forwarded from this function's contract.

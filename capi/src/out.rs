@@ -15,8 +15,7 @@ use crate::handle::govreport_db;
 pub(crate) struct Out<T>(NonNull<T>);
 
 impl<T> Out<T> {
-    /// # Safety
-    /// `p` must be NULL or valid for a write of `T`.
+    /// Requires:     /// `p` must be NULL or valid for a write of `T`.
     pub(crate) unsafe fn new(p: *mut T, name: &str) -> Result<Out<T>, Failure> {
         NonNull::new(p).map(Out).ok_or_else(|| Failure::null(name))
     }
@@ -31,8 +30,7 @@ impl<T> Out<T> {
 /// Sets `*out = NULL` before anything else is checked, so that `*out` is NULL after every
 /// failure — a NULL handle included — and a caller may free it unconditionally.
 ///
-/// # Safety
-/// `out` must be NULL or valid for a write of a pointer.
+/// Requires: `out` must be NULL or valid for a write of a pointer.
 pub(crate) unsafe fn clear_out<T>(out: *mut *mut T) {
     if !out.is_null() {
         // SAFETY: non-NULL, and valid for a write by the caller's contract.
@@ -42,8 +40,7 @@ pub(crate) unsafe fn clear_out<T>(out: *mut *mut T) {
 
 /// Checks a `char **out` argument and sets `*out = NULL` so that it is NULL on failure.
 ///
-/// # Safety
-/// `out` must be NULL or valid for a write of a pointer.
+/// Requires: `out` must be NULL or valid for a write of a pointer.
 pub(crate) unsafe fn string_out(out: *mut *mut c_char) -> Result<Out<*mut c_char>, Failure> {
     // SAFETY: forwarded from this function's contract.
     let out = unsafe { Out::new(out, "out") }?;
@@ -65,8 +62,7 @@ pub(crate) fn put_string(out: &Out<*mut c_char>, bytes: Vec<u8>) -> Result<(), F
 
 /// The common body of a getter that writes one owned string to `*out`.
 ///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 pub(crate) unsafe fn string_call(
     db: *const govreport_db,
     out: *mut *mut c_char,

@@ -77,10 +77,7 @@ impl Drop for govreport_cursor {
 /// parameter needs a value; values are null, booleans, numbers (integers in int64 range)
 /// or strings. Malformed JSON → `GOVREPORT_INVALID_ARGUMENT`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL.
-///
-/// Requires: /// `db` must be NULL or an open handle; `sql` and `params_json` NULL or NUL-terminated
+/// Requires: `db` must be NULL or an open handle; `sql` and `params_json` NULL or NUL-terminated
 /// strings; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_query_json(
@@ -115,7 +112,7 @@ pub unsafe extern "C" fn govreport_query_json(
 /// On success `*out` is a new cursor to free with `govreport_cursor_free()`; it keeps the
 /// database alive. On failure `*out` is NULL.
 ///
-/// Requires: /// `db` must be NULL or an open handle; `sql` and `params_json` NULL or NUL-terminated
+/// Requires: `db` must be NULL or an open handle; `sql` and `params_json` NULL or NUL-terminated
 /// strings; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_query_cursor(
@@ -181,7 +178,7 @@ unsafe fn cursor_mut<'a>(cur: *mut govreport_cursor) -> Result<&'a mut govreport
 /// returned again by later calls). The message is in `govreport_last_error_message()` and
 /// in `govreport_errmsg()` of the cursor's handle (if still open).
 ///
-/// Requires: /// `cur` must be NULL (→ `GOVREPORT_INVALID_ARGUMENT`) or a live cursor, not used by another
+/// Requires: `cur` must be NULL (→ `GOVREPORT_INVALID_ARGUMENT`) or a live cursor, not used by another
 /// thread during the call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_cursor_step(cur: *mut govreport_cursor) -> i32 {
@@ -219,7 +216,7 @@ pub unsafe extern "C" fn govreport_cursor_step(cur: *mut govreport_cursor) -> i3
 
 /// The number of result columns of the cursor (known before the first step); 0 for NULL.
 ///
-/// Requires: /// `cur` must be NULL or a live cursor.
+/// Requires: `cur` must be NULL or a live cursor.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_cursor_column_count(cur: *const govreport_cursor) -> i32 {
     boundary(0, || {
@@ -276,7 +273,7 @@ unsafe fn column<T>(
 /// The name of column `col` (0-based) into `*out`: borrowed, valid until the cursor is
 /// freed. Bad `col` → `GOVREPORT_INVALID_ARGUMENT`.
 ///
-/// Requires: /// `cur` must be NULL or a live cursor; `out` NULL or valid for writing a pointer.
+/// Requires: `cur` must be NULL or a live cursor; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_cursor_column_name(
     cur: *const govreport_cursor,
@@ -290,7 +287,7 @@ pub unsafe extern "C" fn govreport_cursor_column_name(
 /// The type of column `col` of the current row into `*out`: one of `GOVREPORT_TYPE_…`.
 /// No current row or bad `col` → `GOVREPORT_INVALID_ARGUMENT`.
 ///
-/// Requires: /// `cur` must be NULL or a live cursor; `out` NULL or valid for writing an `int32_t`.
+/// Requires: `cur` must be NULL or a live cursor; `out` NULL or valid for writing an `int32_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_cursor_column_type(
     cur: *const govreport_cursor,
@@ -315,7 +312,7 @@ pub unsafe extern "C" fn govreport_cursor_column_type(
 /// converted to text; NULL gives a NULL pointer). Borrowed: valid until the next
 /// `govreport_cursor_step()` or `govreport_cursor_free()`.
 ///
-/// Requires: /// `cur` must be NULL or a live cursor; `out` NULL or valid for writing a pointer.
+/// Requires: `cur` must be NULL or a live cursor; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_cursor_column_text(
     cur: *const govreport_cursor,
@@ -334,7 +331,7 @@ pub unsafe extern "C" fn govreport_cursor_column_text(
 /// The value of column `col` of the current row as a 64-bit integer into `*out` (SQLite's
 /// conversions: REAL truncated, text parsed, NULL → 0).
 ///
-/// Requires: /// `cur` must be NULL or a live cursor; `out` NULL or valid for writing an `int64_t`.
+/// Requires: `cur` must be NULL or a live cursor; `out` NULL or valid for writing an `int64_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_cursor_column_int64(
     cur: *const govreport_cursor,
@@ -352,7 +349,7 @@ pub unsafe extern "C" fn govreport_cursor_column_int64(
 /// The value of column `col` of the current row as a double into `*out` (SQLite's
 /// conversions: NULL → 0.0).
 ///
-/// Requires: /// `cur` must be NULL or a live cursor; `out` NULL or valid for writing a `double`.
+/// Requires: `cur` must be NULL or a live cursor; `out` NULL or valid for writing a `double`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_cursor_column_double(
     cur: *const govreport_cursor,
@@ -370,7 +367,7 @@ pub unsafe extern "C" fn govreport_cursor_column_double(
 /// Frees a cursor (and closes its database if its handle was already closed and this was
 /// its last cursor). NULL is a no-op.
 ///
-/// Requires: /// `cur` must be NULL or a live cursor, not used afterwards.
+/// Requires: `cur` must be NULL or a live cursor, not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_cursor_free(cur: *mut govreport_cursor) {
     boundary((), || {

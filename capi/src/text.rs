@@ -4,7 +4,7 @@
 //! Each function writes one new UTF-8 string (JSON, or plain text for
 //! `govreport_source_text()`) to `*out`; free it with `govreport_string_free()`. On failure
 //! `*out` is NULL. A NULL `db` or `out` gives `GOVREPORT_INVALID_ARGUMENT`; an unknown id gives
-//! `GOVREPORT_NOT_FOUND`, exactly as the Rust API does.
+//! `GOVREPORT_NOT_FOUND` (a report that exists but has no sections gives `[]`).
 
 use std::ffi::c_char;
 
@@ -14,11 +14,7 @@ use crate::out::{json, string_call};
 /// The metadata of the (first) report as a JSON object: `{"id", "slug", "title",
 /// "region", "date", "meeting", "speaker", "speaker_office", "plan_year"}`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_report_json(
     db: *const govreport_db,
@@ -31,11 +27,7 @@ pub unsafe extern "C" fn govreport_report_json(
 /// Every report in the database as a JSON array of the objects of
 /// `govreport_report_json()`, by id.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_reports_json(
     db: *const govreport_db,
@@ -48,11 +40,7 @@ pub unsafe extern "C" fn govreport_reports_json(
 /// The report's text exactly as extracted from the PDF (plain UTF-8, not JSON).
 /// Unknown `report_id` → `GOVREPORT_NOT_FOUND`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_source_text(
     db: *const govreport_db,
@@ -68,11 +56,7 @@ pub unsafe extern "C" fn govreport_source_text(
 /// null; `kind` is one of `front part theme subtheme area subheading glossary
 /// glossary_entry`). Unknown `report_id` → `GOVREPORT_NOT_FOUND`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_sections_json(
     db: *const govreport_db,
@@ -86,11 +70,7 @@ pub unsafe extern "C" fn govreport_sections_json(
 /// One section by id as a JSON object (the shape of `govreport_sections_json()` items).
 /// Unknown id → `GOVREPORT_NOT_FOUND`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_section_json(
     db: *const govreport_db,
@@ -104,11 +84,7 @@ pub unsafe extern "C" fn govreport_section_json(
 /// The paragraphs of a report as a JSON array, in document order, of
 /// `{"id", "section_id", "text"}`. Unknown `report_id` → `GOVREPORT_NOT_FOUND`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_paragraphs_json(
     db: *const govreport_db,
@@ -122,11 +98,7 @@ pub unsafe extern "C" fn govreport_paragraphs_json(
 /// One paragraph by id as a JSON object `{"id", "section_id", "text"}`. Unknown id →
 /// `GOVREPORT_NOT_FOUND`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_paragraph_json(
     db: *const govreport_db,

@@ -1,6 +1,12 @@
-//! Tracking through the C ABI (`govreport::tracking`): units, tasks, progress records and the
-//! evaluation against 序时进度. Records come in as JSON objects with known keys (see
-//! `input.rs`) and go out as JSON.
+//! Tracking the plan: organisation units (牵头单位 / 配合单位), tasks and milestones, progress
+//! records, and the evaluation of targets and projects against 序时进度 (time-elapsed
+//! progress).
+//!
+//! Records come in as JSON objects with known keys: an unknown key, a wrong type or malformed
+//! JSON gives `GOVREPORT_INVALID_ARGUMENT` naming the key; an unknown id gives
+//! `GOVREPORT_NOT_FOUND`; a write on a read-only handle `GOVREPORT_READONLY`. Functions that add
+//! a record write its id to `*out_id` (0 on failure). Results come back as one new UTF-8 JSON
+//! string in `*out`, freed with `govreport_string_free()`; on failure `*out` is NULL.
 
 use std::ffi::c_char;
 
@@ -18,8 +24,7 @@ use govreport::tracking::{
 /// Sets `*p = 0` before anything else is checked, so that it is 0 after every failure, a
 /// NULL handle included.
 ///
-/// # Safety
-/// `p` must be NULL or valid for a write of an `int64_t`.
+/// Requires: `p` must be NULL or valid for a write of an `int64_t`.
 unsafe fn clear_int(p: *mut i64) {
     if !p.is_null() {
         // SAFETY: non-NULL, and valid for a write by the caller's contract.
@@ -29,8 +34,7 @@ unsafe fn clear_int(p: *mut i64) {
 
 /// Checks an `int64_t *` out argument and sets it to 0, so that it is 0 on failure.
 ///
-/// # Safety
-/// `p` must be NULL or valid for a write of an `int64_t`.
+/// Requires: `p` must be NULL or valid for a write of an `int64_t`.
 unsafe fn int_out(p: *mut i64, name: &str) -> Result<Out<i64>, Failure> {
     // SAFETY: forwarded from this function's contract.
     let out = unsafe { Out::new(p, name) }?;
@@ -226,12 +230,11 @@ struct Decomposed {
 /// `*out_id` is the new unit's id on success, 0 on failure. Thread rules: as for every call
 /// on a handle (serialized inside).
 ///
-/// # Safety
-/// `db` must be NULL or an open handle; `unit_json` NULL or a NUL-terminated string;
+/// Requires: `db` must be NULL or an open handle; `unit_json` NULL or a NUL-terminated string;
 /// `out_id` NULL or valid for writing an `int64_t` (NULL arguments →
 /// `GOVREPORT_INVALID_ARGUMENT`).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn govreport_unit_add(
+pub unsafe extern "C" fn govreport_org_unit_add(
     db: *const govreport_db,
     unit_json: *const c_char,
     out_id: *mut i64,
@@ -253,14 +256,9 @@ pub unsafe extern "C" fn govreport_unit_add(
 /// Every unit as a JSON array of `{"id", "report_id", "name", "parent_id"}`, by name. No units
 /// gives `[]`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`. Thread rules: as
-/// for every call on a handle.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn govreport_units_json(
+pub unsafe extern "C" fn govreport_org_units_json(
     db: *const govreport_db,
     out: *mut *mut c_char,
 ) -> i32 {
@@ -284,8 +282,7 @@ pub unsafe extern "C" fn govreport_units_json(
 /// `*out_id` is the new task's id on success, 0 on failure. Thread rules: as for every call
 /// on a handle.
 ///
-/// # Safety
-/// `db` must be NULL or an open handle; `task_json` NULL or a NUL-terminated string;
+/// Requires: `db` must be NULL or an open handle; `task_json` NULL or a NUL-terminated string;
 /// `out_id` NULL or valid for writing an `int64_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_task_add(
@@ -312,11 +309,7 @@ pub unsafe extern "C" fn govreport_task_add(
 /// "report_id", "name", "parent_id"}`, milestones as `{"id", "task_id", "due_date",
 /// "description", "done_at"}`). Unknown id → `GOVREPORT_NOT_FOUND`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_task_json(
     db: *const govreport_db,
@@ -330,12 +323,7 @@ pub unsafe extern "C" fn govreport_task_json(
 /// Every task of every report as a JSON array, parents before their children (by depth,
 /// then id); each task is the object of `govreport_task_json()`. No tasks gives `[]`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`. Thread rules: as
-/// for every call on a handle.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_tasks_json(
     db: *const govreport_db,
@@ -355,8 +343,7 @@ pub unsafe extern "C" fn govreport_tasks_json(
 /// `*out_id` is the new milestone's id on success, 0 on failure. Thread rules: as for every
 /// call on a handle.
 ///
-/// # Safety
-/// `db` must be NULL or an open handle; `due_date` and `description` NULL or NUL-terminated
+/// Requires: `db` must be NULL or an open handle; `due_date` and `description` NULL or NUL-terminated
 /// strings; `out_id` NULL or valid for writing an `int64_t` (NULL arguments →
 /// `GOVREPORT_INVALID_ARGUMENT`).
 #[unsafe(no_mangle)]
@@ -385,10 +372,7 @@ pub unsafe extern "C" fn govreport_milestone_add(
 /// `GOVREPORT_INVALID_ARGUMENT`, as does a bad date; an unknown milestone →
 /// `GOVREPORT_NOT_FOUND`; a read-only database → `GOVREPORT_READONLY`.
 ///
-/// Thread rules: as for every call on a handle.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `done_at` NULL or a NUL-terminated string (NULL
+/// Requires: `db` must be NULL or an open handle; `done_at` NULL or a NUL-terminated string (NULL
 /// arguments → `GOVREPORT_INVALID_ARGUMENT`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_milestone_complete(
@@ -420,8 +404,7 @@ pub unsafe extern "C" fn govreport_milestone_complete(
 /// task ids in the order of the sub-items) to free with `govreport_string_free()`; on failure
 /// `*out` is NULL. Thread rules: as for every call on a handle.
 ///
-/// # Safety
-/// `db` must be NULL or an open handle; `sub_items_json` NULL or a NUL-terminated string;
+/// Requires: `db` must be NULL or an open handle; `sub_items_json` NULL or a NUL-terminated string;
 /// `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_target_decompose(
@@ -474,8 +457,7 @@ pub unsafe extern "C" fn govreport_target_decompose(
 /// `*out_id` is the new record's id on success, 0 on failure. Thread rules: as for every call
 /// on a handle.
 ///
-/// # Safety
-/// `db` must be NULL or an open handle; `progress_json` NULL or a NUL-terminated string;
+/// Requires: `db` must be NULL or an open handle; `progress_json` NULL or a NUL-terminated string;
 /// `out_id` NULL or valid for writing an `int64_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_progress_append(
@@ -503,8 +485,7 @@ pub unsafe extern "C" fn govreport_progress_append(
 /// Errors as for `govreport_progress_append()`. `*out_count` is the number of records
 /// appended on success, 0 on failure. Thread rules: as for every call on a handle.
 ///
-/// # Safety
-/// `db` must be NULL or an open handle; `progress_array_json` NULL or a NUL-terminated
+/// Requires: `db` must be NULL or an open handle; `progress_array_json` NULL or a NUL-terminated
 /// string; `out_count` NULL or valid for writing an `int64_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_progress_append_batch(
@@ -546,11 +527,7 @@ pub unsafe extern "C" fn govreport_progress_append_batch(
 /// `GOVREPORT_INVALID_ARGUMENT`); an unknown subject → `GOVREPORT_NOT_FOUND`; a subject
 /// without records gives `[]`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. Thread rules: as for every call on a handle.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `subject_kind` NULL or a NUL-terminated string;
+/// Requires: `db` must be NULL or an open handle; `subject_kind` NULL or a NUL-terminated string;
 /// `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_progress_history_json(
@@ -574,8 +551,8 @@ pub unsafe extern "C" fn govreport_progress_history_json(
 /// "days_to_deadline", "value", "latest_period", "latest_record_id", "value_source",
 /// "completion_pct", "schedule_pct", "gap_points", "status", "light"}`; `status` is one of
 /// `done`, `ahead`, `on_schedule`, `behind`, `overdue`, `no_data`; `light` one of `green`,
-/// `blue`, `yellow`, `red`, or null without data. The rule is documented in the Rust docs of
-/// `govreport::tracking::evaluation`.
+/// `blue`, `yellow`, `red`, or null without data. The rule is documented in README.md
+/// ("Tracking the year") and the library's `tracking::evaluation` module.
 ///
 /// `config_json`: NULL (the defaults) or a JSON object with any of `"as_of"` (ISO date),
 /// `"ahead_margin"` (5), `"yellow_margin"` (10), `"red_margin"` (30), `"approx_tolerance"`
@@ -585,11 +562,7 @@ pub unsafe extern "C" fn govreport_progress_history_json(
 /// thresholds, malformed JSON → `GOVREPORT_INVALID_ARGUMENT`; an unknown `"report_id"` →
 /// `GOVREPORT_NOT_FOUND`. Read-only: works on a read-only database.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. Thread rules: as for every call on a handle.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `period` and `config_json` NULL or NUL-terminated
+/// Requires: `db` must be NULL or an open handle; `period` and `config_json` NULL or NUL-terminated
 /// strings; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_evaluate_targets_json(
@@ -619,11 +592,7 @@ pub unsafe extern "C" fn govreport_evaluate_targets_json(
 /// `period` and `config_json` as for `govreport_evaluate_targets_json()` (`"report_id"`
 /// selects the report whose register and totals are used; default the first).
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. Thread rules: as for every call on a handle.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `period` and `config_json` NULL or NUL-terminated
+/// Requires: `db` must be NULL or an open handle; `period` and `config_json` NULL or NUL-terminated
 /// strings; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_evaluate_projects_json(

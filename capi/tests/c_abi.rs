@@ -427,3 +427,120 @@ fn every_exported_function_is_called_from_c() {
         "exported functions no C test calls: {uncalled:?}"
     );
 }
+
+/// Rust and C agree on unknown ids: for every function that takes an id, the C program
+/// `unknown_ids.c` prints the result code of a call with an id that does not exist, and the
+/// same call through the Rust API must fail with `Error::NotFound` exactly when C gives
+/// `GOVREPORT_NOT_FOUND` (3) — and both must say "not found" (an empty list would claim the
+/// record exists and has nothing).
+#[test]
+fn rust_and_c_agree_on_unknown_ids() {
+    use govreport::{Db, Error, EvaluationConfig, SubjectKind};
+
+    const UNKNOWN: i64 = 999_999;
+    const NOT_FOUND: i32 = 3;
+    let dir = work_dir("unknown_ids");
+    let exe = build_shared(
+        "cc",
+        CFLAGS,
+        "capi/tests/c/unknown_ids.c",
+        &dir,
+        "unknown_ids",
+    );
+    let out = run(&mut Command::new(&exe));
+    let c: Vec<(String, i32)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let (name, code) = l.rsplit_once(' ').expect("\"name code\"");
+            (name.to_string(), code.parse().expect("a result code"))
+        })
+        .collect();
+
+    let mut db = Db::open_default().unwrap();
+    let config = EvaluationConfig {
+        report_id: Some(UNKNOWN),
+        ..Default::default()
+    };
+    let sub = govreport::tracking::SubItem {
+        title: "城关镇".into(),
+        planned_value: None,
+        lead_unit: None,
+        responsible_person: None,
+        deadline: None,
+    };
+    let not_found = |r: Result<(), Error>| matches!(r, Err(Error::NotFound(_)));
+    let rust: Vec<(&str, bool)> = vec![
+        ("source_text", not_found(db.source_text(UNKNOWN).map(drop))),
+        ("sections", not_found(db.sections(UNKNOWN).map(drop))),
+        ("section", not_found(db.section(UNKNOWN).map(drop))),
+        ("paragraphs", not_found(db.paragraphs(UNKNOWN).map(drop))),
+        ("paragraph", not_found(db.paragraph(UNKNOWN).map(drop))),
+        ("target", not_found(db.target(UNKNOWN).map(drop))),
+        ("result", not_found(db.result(UNKNOWN).map(drop))),
+        ("project", not_found(db.project(UNKNOWN).map(drop))),
+        ("place", not_found(db.place(UNKNOWN).map(drop))),
+        (
+            "glossary_term",
+            not_found(db.glossary_term(UNKNOWN).map(drop)),
+        ),
+        ("task", not_found(db.task(UNKNOWN).map(drop))),
+        (
+            "target_decompose",
+            not_found(db.decompose_target(UNKNOWN, &[sub]).map(drop)),
+        ),
+        (
+            "progress_history_target",
+            not_found(db.progress_history(SubjectKind::Target, UNKNOWN).map(drop)),
+        ),
+        (
+            "progress_history_task",
+            not_found(db.progress_history(SubjectKind::Task, UNKNOWN).map(drop)),
+        ),
+        (
+            "progress_history_project",
+            not_found(db.progress_history(SubjectKind::Project, UNKNOWN).map(drop)),
+        ),
+        (
+            "progress_history_register_project",
+            not_found(
+                db.progress_history(SubjectKind::RegisterProject, UNKNOWN)
+                    .map(drop),
+            ),
+        ),
+        (
+            "evaluate_targets",
+            not_found(db.evaluate_targets("2024-06", &config).map(drop)),
+        ),
+        (
+            "evaluate_projects",
+            not_found(db.evaluate_projects("2024-06", &config).map(drop)),
+        ),
+        (
+            "register_projects",
+            not_found(db.register_projects(UNKNOWN).map(drop)),
+        ),
+        (
+            "milestone_add",
+            not_found(db.add_milestone(UNKNOWN, "2024-06-30", "半年").map(drop)),
+        ),
+        (
+            "milestone_complete",
+            not_found(db.complete_milestone(UNKNOWN, "2024-06-30")),
+        ),
+        (
+            "register_project_link",
+            not_found(db.link_register_project(UNKNOWN, Some(1))),
+        ),
+    ];
+    assert_eq!(
+        c.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+        rust.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+        "the C program and this test list the same calls"
+    );
+    for ((name, code), (_, rust_not_found)) in c.iter().zip(&rust) {
+        assert!(
+            *code == NOT_FOUND && *rust_not_found,
+            "{name}: C gives {code}, Rust gives NotFound: {rust_not_found}"
+        );
+    }
+}
