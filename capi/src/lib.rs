@@ -10,7 +10,7 @@
 //! cursor), [`search`], [`tracking`], [`registers`] — and three of plumbing: [`boundary`] (the
 //! panic boundary, result-code mapping, last error), [`args`] (reading C arguments and JSON
 //! input) and [`out`] (writing results to out-pointers). Each section file's module docs are the
-//! section's introduction in the header (see `tests/header.rs`).
+//! section's introduction in the header (see `capi/tests/header.rs`).
 //!
 //! `unsafe` appears only where C pointers are read or written; every block says why it is
 //! sound. The SQLite C calls of the cursor live in the library (`govreport::query`).

@@ -34,6 +34,22 @@
 //! JSON object for named ones (`:name`, `@name`, `$name`; keys may be written with or without
 //! the prefix). Values may be `null`, booleans (bound as 0/1), integers that fit in an `i64`,
 //! other numbers (bound as REAL) and strings; arrays and objects are refused.
+//!
+//! # One engine, two forms
+//!
+//! [`Db::query_json`] (one JSON string) and the cursor ([`Db::cursor_open`], stepped row by row
+//! with [`Db::cursor_step`] and read with the `cursor_column_*` getters) share one statement
+//! engine (`raw.rs`, the only place with raw SQLite calls). The C ABI uses both as they are:
+//! it converts arguments and results and makes no SQLite call of its own.
+//!
+//! User SQL never enters rusqlite's `prepare_cached` cache, where the library's own statements
+//! live: the `Db` keeps a separate cache of the last 16 validated queries (rebound on reuse,
+//! never cleared, so SQLite does not recompile them) and the statements of open cursors.
+//!
+//! Cursor design: the `Db` owns every open cursor's statement; a cursor is a [`CursorId`], so
+//! it borrows nothing and can be held across calls (the C ABI keeps it beside the shared handle
+//! and reaches the statement only through the locked `Db`). Statements are finalized by
+//! [`Db::cursor_close`], or when the `Db` is dropped, always before its connection closes.
 
 use std::io::Write as _;
 
