@@ -4,8 +4,8 @@
  *
  * CONVENTIONS
  *   Names:    every function and type starts with govreport_, every constant with GOVREPORT_.
- *   Results:  every fallible function returns an int32_t result code; GOVREPORT_OK (0) is
- *             success. Codes have explicit values that never change and are never reused.
+ *   Results:  every fallible function returns an int32_t result code, one of
+ *             enum govreport_result; GOVREPORT_OK (0) is success. Codes have explicit values that never change and are never reused.
  *             Detect errors from codes, never from message text.
  *   Messages: govreport_errmsg(db) — the last call on that handle, valid until the next call on
  *             the handle; govreport_last_error_message() — the last failure on the calling
