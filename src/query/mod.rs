@@ -415,6 +415,7 @@ mod tests {
             );
         }
         for sql in [
+            "SELECT 1\0; DELETE FROM figure",
             "SELECT 1; DELETE FROM figure",
             "SELECT 1; SELECT 2",
             "",

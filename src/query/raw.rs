@@ -237,10 +237,17 @@ fn prepare_one(db: &Db, sql: &str) -> Result<(Option<RawStmt>, usize)> {
 /// and that the statement returns columns.
 fn prepare_read_only(db: &Db, sql: &str) -> Result<RawStmt> {
     check_query_keyword(sql)?;
+    // SQLite would stop reading at a NUL and run only what precedes it.
+    if sql.contains('\0') {
+        return Err(Error::InvalidArgument(
+            "the SQL holds a NUL character".to_string(),
+        ));
+    }
     let (stmt, rest) = prepare_one(db, sql)?;
     let stmt =
         stmt.ok_or_else(|| Error::InvalidArgument("the SQL holds no statement".to_string()))?;
-    if !sql[rest..].trim().is_empty() && prepare_one(db, &sql[rest..])?.0.is_some() {
+    let tail = sql.get(rest..).unwrap_or("");
+    if !tail.trim().is_empty() && prepare_one(db, tail)?.0.is_some() {
         return Err(Error::InvalidArgument(
             "the SQL holds more than one statement; scripted SQL runs exactly one".to_string(),
         ));
@@ -486,5 +493,71 @@ impl Db {
             i.map(|i| cursors.remove(i))
         };
         drop(stmt);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How many statements prepared on the connection have exactly this SQL text.
+    fn prepared_with_sql(db: &Db, sql: &str) -> usize {
+        // SAFETY: the connection is open; sqlite3_next_stmt and sqlite3_sql only read the
+        // connection's list of statements, single-threaded here.
+        unsafe {
+            let conn = db.connection().handle();
+            let mut n = 0;
+            let mut s = sqlite::sqlite3_next_stmt(conn, ptr::null_mut());
+            while !s.is_null() {
+                let text = sqlite::sqlite3_sql(s);
+                if !text.is_null() && CStr::from_ptr(text).to_bytes() == sql.as_bytes() {
+                    n += 1;
+                }
+                s = sqlite::sqlite3_next_stmt(conn, s);
+            }
+            n
+        }
+    }
+
+    #[test]
+    fn user_sql_stays_out_of_the_library_statement_cache() {
+        let db = Db::open_default().unwrap();
+        let sql = "SELECT 42 AS user_sql_marker";
+        for _ in 0..3 {
+            assert_eq!(
+                db.query_json(sql, None).unwrap(),
+                r#"[{"user_sql_marker":42}]"#
+            );
+        }
+        db.check_read_only_query(sql).unwrap();
+        // One statement, in the scripted cache; none in rusqlite's.
+        assert_eq!(prepared_with_sql(&db, sql), 1);
+        db.connection().flush_prepared_statement_cache();
+        assert_eq!(prepared_with_sql(&db, sql), 1);
+
+        // A cursor holds its own statement until it is closed.
+        let cur = db.cursor_open(sql, &Params::None).unwrap();
+        assert_eq!(prepared_with_sql(&db, sql), 2);
+        assert!(db.cursor_step(cur).unwrap());
+        assert_eq!(db.cursor_column_int64(cur, 0).unwrap(), 42);
+        assert_eq!(db.cursor_column_type(cur, 0).unwrap(), ColumnType::Integer);
+        assert!(db.cursor_column_int64(cur, 1).is_err());
+        assert!(!db.cursor_step(cur).unwrap());
+        db.cursor_close(cur);
+        assert_eq!(prepared_with_sql(&db, sql), 1);
+        assert!(db.cursor_step(cur).is_err(), "a closed cursor is refused");
+    }
+
+    #[test]
+    fn the_cache_keeps_the_last_sixteen_queries() {
+        let db = Db::open_default().unwrap();
+        let sqls: Vec<String> = (0..20).map(|i| format!("SELECT {i} AS n")).collect();
+        for sql in &sqls {
+            db.query_json(sql, None).unwrap();
+        }
+        let kept: usize = sqls.iter().map(|s| prepared_with_sql(&db, s)).sum();
+        assert_eq!(kept, CACHE_CAPACITY);
+        assert_eq!(prepared_with_sql(&db, &sqls[0]), 0);
+        assert_eq!(prepared_with_sql(&db, &sqls[19]), 1);
     }
 }
