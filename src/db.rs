@@ -32,6 +32,9 @@ pub enum OpenMode {
 /// ```
 #[derive(Debug)]
 pub struct Db {
+    // Declared first so that it is dropped first: its statements are finalized before the
+    // connection closes.
+    scripted: crate::query::Scripted,
     conn: Connection,
 }
 
@@ -115,7 +118,10 @@ impl Db {
         let mut conn = Connection::open_in_memory()?;
         conn.deserialize_read_exact(rusqlite::MAIN_DB, DEFAULT_IMAGE, DEFAULT_IMAGE.len(), false)?;
         configure(&conn)?;
-        Ok(Db { conn })
+        Ok(Db {
+            scripted: Default::default(),
+            conn,
+        })
     }
 
     /// Opens a database file, creating it (with the schema and the built-in data) if missing.
@@ -179,7 +185,10 @@ impl Db {
             set_wal(&conn, mode, path)?;
         }
         configure(&conn)?;
-        Ok(Db { conn })
+        Ok(Db {
+            scripted: Default::default(),
+            conn,
+        })
     }
 
     /// The underlying SQLite connection, for queries the API does not cover.
@@ -187,6 +196,11 @@ impl Db {
     /// Prefer [`Db::query_json`] for user-supplied SQL: it runs read-only.
     pub fn connection(&self) -> &Connection {
         &self.conn
+    }
+
+    /// The statements of scripted SQL (`crate::query`), apart from rusqlite's cache.
+    pub(crate) fn scripted(&self) -> &crate::query::Scripted {
+        &self.scripted
     }
 
     /// The mutable SQLite connection (transactions need it).
@@ -241,8 +255,23 @@ impl Db {
             .ok_or_else(|| Error::NotFound(format!("report {report_id}")))
     }
 
-    /// The outline of a report, in document order.
+    /// [`Error::NotFound`] unless report `report_id` exists. Every function scoped to a report
+    /// calls it first, so that an empty list always means "the report exists and has none".
+    pub(crate) fn require_report(&self, report_id: i64) -> Result<()> {
+        let found: bool = self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM report WHERE id = ?1)")?
+            .query_row([report_id], |r| r.get(0))?;
+        if found {
+            Ok(())
+        } else {
+            Err(Error::NotFound(format!("report {report_id}")))
+        }
+    }
+
+    /// The outline of a report, in document order; [`Error::NotFound`] for an unknown report.
     pub fn sections(&self, report_id: i64) -> Result<Vec<Section>> {
+        self.require_report(report_id)?;
         let mut st = self.conn.prepare_cached(
             "SELECT id, parent_id, kind, number, title, path FROM section
              WHERE report_id = ?1 ORDER BY id",
@@ -263,8 +292,10 @@ impl Db {
             .ok_or_else(|| Error::NotFound(format!("section {id}")))
     }
 
-    /// The paragraphs of a report, in document order.
+    /// The paragraphs of a report, in document order; [`Error::NotFound`] for an unknown
+    /// report.
     pub fn paragraphs(&self, report_id: i64) -> Result<Vec<Paragraph>> {
+        self.require_report(report_id)?;
         let mut st = self.conn.prepare_cached(
             "SELECT id, section_id, text FROM paragraph WHERE report_id = ?1 ORDER BY ordinal",
         )?;

@@ -185,7 +185,7 @@ pub struct FigureFilter {
 
 // The section path comes from a correlated subquery, not a join: with a join on a bound
 // parameter, SQLite re-prepares the cached statement after rusqlite clears its bindings
-// (~25 µs per point lookup, measured by examples/bench_ffi.rs).
+// (~25 µs per point lookup, measured by capi/examples/bench_ffi.rs).
 macro_rules! figure_select {
     () => {
         concat!(

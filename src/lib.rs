@@ -37,7 +37,6 @@ pub mod code;
 pub mod db;
 pub mod error;
 pub mod export;
-pub mod ffi;
 pub mod figures;
 pub mod glossary;
 pub mod places;

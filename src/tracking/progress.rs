@@ -740,8 +740,20 @@ impl Db {
             .ok_or_else(|| Error::NotFound(format!("progress {id}")))
     }
 
-    /// Every record about a subject, superseded ones included, by period end then id.
+    /// Every record about a subject, superseded ones included, by period end then id;
+    /// [`Error::NotFound`] for an unknown subject (an empty list means it has no records).
     pub fn progress_history(&self, kind: SubjectKind, subject_id: i64) -> Result<Vec<Progress>> {
+        let table = match kind {
+            SubjectKind::Target => "SELECT 1 FROM figure WHERE kind = 'target' AND id = ?1",
+            SubjectKind::Task => "SELECT 1 FROM task WHERE id = ?1",
+            SubjectKind::Project => "SELECT 1 FROM project WHERE id = ?1",
+            SubjectKind::RegisterProject => "SELECT 1 FROM register_project WHERE id = ?1",
+        };
+        self.connection()
+            .prepare_cached(table)?
+            .query_row([subject_id], |_| Ok(()))
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("{} {subject_id}", kind.code())))?;
         let mut st = self.connection().prepare_cached(&format!(
             "{SELECT_SQL} WHERE p.subject_kind = ?1 AND p.subject_id = ?2
              ORDER BY p.period_end, p.id"

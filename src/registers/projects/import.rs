@@ -252,6 +252,7 @@ impl Db {
         format: FileFormat,
         options: &ImportOptions,
     ) -> std::result::Result<ImportSummary, ImportError> {
+        self.require_report(report_id)?;
         let mut codes = Vec::new();
         let ReadRows {
             header,

@@ -382,6 +382,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RegisterProject> {
 impl Db {
     /// The register projects of a report, in 序号 order (rows without one last, by id).
     pub fn register_projects(&self, report_id: i64) -> Result<Vec<RegisterProject>> {
+        self.require_report(report_id)?;
         let sql =
             format!("{SELECT} WHERE r.report_id = ?1 ORDER BY r.serial IS NULL, r.serial, r.id");
         let mut st = self.connection().prepare_cached(&sql)?;

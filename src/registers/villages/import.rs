@@ -528,6 +528,7 @@ impl Db {
         format: FileFormat,
         options: &ImportOptions,
     ) -> std::result::Result<ImportSummary, ImportError> {
+        self.require_report(report_id)?;
         let mut keys = Vec::new();
         let ReadRows {
             header,

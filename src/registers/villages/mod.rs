@@ -261,6 +261,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RegisterPlace> {
 impl Db {
     /// The village register of a report, by code.
     pub fn register_places(&self, report_id: i64) -> Result<Vec<RegisterPlace>> {
+        self.require_report(report_id)?;
         let sql = format!("{SELECT} WHERE report_id = ?1 ORDER BY code");
         let mut st = self.connection().prepare_cached(&sql)?;
         let rows = st.query_map([report_id], from_row)?;

@@ -15,15 +15,14 @@ impl Db {
     /// communities rated exactly that many stars; an increase target is met when the increase
     /// is at least the target; 乡里中心 counts administrative villages (kind `village`) only.
     pub fn village_rollup(&self, report_id: i64, year: i32) -> Result<VillageRollup> {
-        let conn = self.connection();
-        let exists: Option<i64> = conn
-            .query_row("SELECT id FROM report WHERE id = ?1", [report_id], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        if exists.is_none() {
-            return Err(Error::NotFound(format!("report {report_id}")));
+        self.require_report(report_id)?;
+        if !crate::time::YEARS.contains(&year) {
+            return Err(Error::InvalidArgument(format!(
+                "year {year} is outside {}",
+                crate::time::years_text()
+            )));
         }
+        let conn = self.connection();
         // (kind, income, stars, center) of every village and community, for a year.
         let records = |y: i32| -> Result<Vec<Record>> {
             let mut st = conn.prepare_cached(

@@ -495,6 +495,9 @@ impl Db {
         period: &str,
         config: &EvaluationConfig,
     ) -> Result<Vec<TargetStatus>> {
+        if let Some(report_id) = config.report_id {
+            self.require_report(report_id)?;
+        }
         let period = Period::parse(period)?;
         let as_of = config.check()?.unwrap_or(Date {
             y: period.year,

@@ -12,6 +12,9 @@ impl Db {
         period: &str,
         config: &EvaluationConfig,
     ) -> Result<ProjectSummary> {
+        if let Some(report_id) = config.report_id {
+            self.require_report(report_id)?;
+        }
         let p = Period::parse(period)?;
         let as_of = config.check()?.unwrap_or(Date {
             y: p.year,

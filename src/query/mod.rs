@@ -34,14 +34,35 @@
 //! JSON object for named ones (`:name`, `@name`, `$name`; keys may be written with or without
 //! the prefix). Values may be `null`, booleans (bound as 0/1), integers that fit in an `i64`,
 //! other numbers (bound as REAL) and strings; arrays and objects are refused.
+//!
+//! # One engine, two forms
+//!
+//! [`Db::query_json`] (one JSON string) and the cursor ([`Db::cursor_open`], stepped row by row
+//! with [`Db::cursor_step`] and read with the `cursor_column_*` getters) share one statement
+//! engine (`raw.rs`, the only place with raw SQLite calls). The C ABI uses both as they are:
+//! it converts arguments and results and makes no SQLite call of its own.
+//!
+//! User SQL never enters rusqlite's `prepare_cached` cache, where the library's own statements
+//! live: the `Db` keeps a separate cache of the last 16 validated queries (rebound on reuse,
+//! never cleared, so SQLite does not recompile them) and the statements of open cursors.
+//!
+//! Cursor design: the `Db` owns every open cursor's statement; a cursor is a [`CursorId`], so
+//! it borrows nothing and can be held across calls (the C ABI keeps it beside the shared handle
+//! and reaches the statement only through the locked `Db`). Statements are finalized by
+//! [`Db::cursor_close`], or when the `Db` is dropped, always before its connection closes.
 
 use std::io::Write as _;
 
 use rusqlite::types::{Value, ValueRef};
-use rusqlite::{CachedStatement, Connection, Statement};
+use rusqlite::{Connection, Statement};
 
 use crate::db::Db;
 use crate::error::{Error, Result};
+
+mod raw;
+
+pub(crate) use raw::Scripted;
+pub use raw::{ColumnType, CursorId};
 
 /// Parsed query parameters (see the [module docs](self)).
 #[derive(Debug, Clone, PartialEq)]
@@ -229,41 +250,6 @@ pub fn check_query_keyword(sql: &str) -> Result<()> {
     }
 }
 
-/// Prepares (through the connection's statement cache) one read-only query, or refuses it.
-///
-/// Checks, in order: the first keyword (`SELECT`/`WITH`/`VALUES`), exactly one statement,
-/// SQLite's own `sqlite3_stmt_readonly()`, and that the statement returns columns.
-pub fn prepare_read_only<'c>(conn: &'c Connection, sql: &str) -> Result<CachedStatement<'c>> {
-    check_query_keyword(sql)?;
-    let stmt = conn.prepare_cached(sql).map_err(|e| match e {
-        rusqlite::Error::MultipleStatement => Error::InvalidArgument(
-            "the SQL holds more than one statement; scripted SQL runs exactly one".to_string(),
-        ),
-        rusqlite::Error::Empty => Error::InvalidArgument("the SQL holds no statement".to_string()),
-        other => Error::Sqlite(other),
-    })?;
-    if !stmt.readonly() {
-        return Err(refused(
-            "SQLite classifies this statement as one that writes",
-        ));
-    }
-    if stmt.column_count() == 0 {
-        return Err(refused("the statement returns no columns"));
-    }
-    Ok(stmt)
-}
-
-/// Binds `params` to a prepared statement (every parameter must get a value).
-pub fn bind(stmt: &mut Statement<'_>, params: &Params) -> Result<()> {
-    let plan = params.bind_plan(stmt.parameter_count(), |name| {
-        stmt.parameter_index(name).ok().flatten()
-    })?;
-    for (index, value) in plan {
-        stmt.raw_bind_parameter(index, value)?;
-    }
-    Ok(())
-}
-
 /// Runs the query inside a savepoint that is always rolled back, so that even a statement
 /// that slipped past the checks could not leave a change behind.
 ///
@@ -356,42 +342,6 @@ impl Db {
         String::from_utf8(out)
             .map_err(|e| Error::Data(format!("query_json produced invalid UTF-8: {e}")))
     }
-
-    /// Like [`Db::query_json`], with parsed parameters, appending the JSON to `out` (valid
-    /// UTF-8, no NUL byte). On error `out` may hold a partial array.
-    pub fn query_json_into(&self, sql: &str, params: &Params, out: &mut Vec<u8>) -> Result<()> {
-        let conn = self.connection();
-        let mut stmt = prepare_read_only(conn, sql)?;
-        bind(&mut stmt, params)?;
-        let keys = column_keys(&stmt);
-        let _guard = RolledBack::begin(conn)?;
-        let mut rows = stmt.raw_query();
-        out.push(b'[');
-        let mut first = true;
-        while let Some(row) = rows.next()? {
-            if !first {
-                out.push(b',');
-            }
-            first = false;
-            out.push(b'{');
-            for (i, key) in keys.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                out.extend_from_slice(key);
-                write_json_value(out, row.get_ref(i)?);
-            }
-            out.push(b'}');
-        }
-        out.push(b']');
-        Ok(())
-    }
-
-    /// Checks that `sql` is one read-only query that [`Db::query_json`] would accept, without
-    /// running it.
-    pub fn check_read_only_query(&self, sql: &str) -> Result<()> {
-        prepare_read_only(self.connection(), sql).map(drop)
-    }
 }
 
 #[cfg(test)]
@@ -465,6 +415,7 @@ mod tests {
             );
         }
         for sql in [
+            "SELECT 1\0; DELETE FROM figure",
             "SELECT 1; DELETE FROM figure",
             "SELECT 1; SELECT 2",
             "",

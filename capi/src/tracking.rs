@@ -1,29 +1,30 @@
-//! Tracking through the C ABI (`crate::tracking`): units, tasks, progress records and the
-//! evaluation against 序时进度. Records come in as JSON objects with known keys (see
-//! `input.rs`) and go out as JSON.
+//! Tracking the plan: organisation units (牵头单位 / 配合单位), tasks and milestones, progress
+//! records, and the evaluation of targets and projects against 序时进度 (time-elapsed
+//! progress).
+//!
+//! Records come in as JSON objects with known keys: an unknown key, a wrong type or malformed
+//! JSON gives `GOVREPORT_INVALID_ARGUMENT` naming the key; an unknown id gives
+//! `GOVREPORT_NOT_FOUND`; a write on a read-only handle `GOVREPORT_READONLY`. Functions that add
+//! a record write its id to `*out_id` (0 on failure). Results come back as one new UTF-8 JSON
+//! string in `*out`, freed with `govreport_string_free()`; on failure `*out` is NULL.
 
 use std::ffi::c_char;
 
-use rusqlite::OptionalExtension;
 use serde_json::Value;
 
-use super::ffi_input::{self as input, Object};
-use super::{
-    Failure, Out, clear_out, govreport_db, json, opt_str_arg, put_string, report_exists, str_arg,
-    string_call, string_out, with_conn,
-};
-use crate::db::Db;
-use crate::error::Error;
-use crate::projects::StatusCode;
-use crate::tracking::{
+use crate::args::{self as input, Object, opt_str_arg, str_arg};
+use crate::boundary::{Failure, with_db_mut};
+use crate::handle::govreport_db;
+use crate::out::{Out, clear_out, json, put_string, string_call, string_out};
+use govreport::projects::StatusCode;
+use govreport::tracking::{
     EvaluationConfig, NewProgress, NewTask, ProjectFields, SubItem, SubjectKind,
 };
 
 /// Sets `*p = 0` before anything else is checked, so that it is 0 after every failure, a
 /// NULL handle included.
 ///
-/// # Safety
-/// `p` must be NULL or valid for a write of an `int64_t`.
+/// Requires: `p` must be NULL or valid for a write of an `int64_t`.
 unsafe fn clear_int(p: *mut i64) {
     if !p.is_null() {
         // SAFETY: non-NULL, and valid for a write by the caller's contract.
@@ -33,8 +34,7 @@ unsafe fn clear_int(p: *mut i64) {
 
 /// Checks an `int64_t *` out argument and sets it to 0, so that it is 0 on failure.
 ///
-/// # Safety
-/// `p` must be NULL or valid for a write of an `int64_t`.
+/// Requires: `p` must be NULL or valid for a write of an `int64_t`.
 unsafe fn int_out(p: *mut i64, name: &str) -> Result<Out<i64>, Failure> {
     // SAFETY: forwarded from this function's contract.
     let out = unsafe { Out::new(p, name) }?;
@@ -197,7 +197,7 @@ fn new_progress(value: Value, what: &str) -> Result<NewProgress, Failure> {
     })
 }
 
-fn evaluation_config(db: &Db, text: Option<&str>) -> Result<EvaluationConfig, Failure> {
+fn evaluation_config(text: Option<&str>) -> Result<EvaluationConfig, Failure> {
     let o = Object::parse_opt(text, "config_json", CONFIG_KEYS)?;
     let d = EvaluationConfig::default();
     let c = EvaluationConfig {
@@ -209,9 +209,6 @@ fn evaluation_config(db: &Db, text: Option<&str>) -> Result<EvaluationConfig, Fa
         approx_tolerance: o.opt_f64("approx_tolerance")?.unwrap_or(d.approx_tolerance),
         report_id: o.opt_i64("report_id")?,
     };
-    if let Some(r) = c.report_id {
-        report_exists(db, r)?;
-    }
     Ok(c)
 }
 
@@ -220,25 +217,6 @@ fn evaluation_config(db: &Db, text: Option<&str>) -> Result<EvaluationConfig, Fa
 struct Decomposed {
     parent_id: i64,
     task_ids: Vec<i64>,
-}
-
-/// NOT_FOUND unless the subject of a progress history exists.
-fn subject_exists(db: &Db, kind: SubjectKind, id: i64) -> Result<(), Failure> {
-    let sql = match kind {
-        SubjectKind::Target => "SELECT 1 FROM figure WHERE kind = 'target' AND id = ?1",
-        SubjectKind::Task => "SELECT 1 FROM task WHERE id = ?1",
-        SubjectKind::Project => "SELECT 1 FROM project WHERE id = ?1",
-        SubjectKind::RegisterProject => "SELECT 1 FROM register_project WHERE id = ?1",
-    };
-    let found: Option<i64> = db
-        .connection()
-        .prepare_cached(sql)?
-        .query_row([id], |r| r.get(0))
-        .optional()?;
-    match found {
-        Some(_) => Ok(()),
-        None => Err(Error::NotFound(format!("{} {id}", kind.code())).into()),
-    }
 }
 
 /// Adds a unit (牵头单位 / 配合单位) and writes its id to `*out_id`.
@@ -252,12 +230,11 @@ fn subject_exists(db: &Db, kind: SubjectKind, id: i64) -> Result<(), Failure> {
 /// `*out_id` is the new unit's id on success, 0 on failure. Thread rules: as for every call
 /// on a handle (serialized inside).
 ///
-/// # Safety
-/// `db` must be NULL or an open handle; `unit_json` NULL or a NUL-terminated string;
+/// Requires: `db` must be NULL or an open handle; `unit_json` NULL or a NUL-terminated string;
 /// `out_id` NULL or valid for writing an `int64_t` (NULL arguments →
 /// `GOVREPORT_INVALID_ARGUMENT`).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn govreport_unit_add(
+pub unsafe extern "C" fn govreport_org_unit_add(
     db: *const govreport_db,
     unit_json: *const c_char,
     out_id: *mut i64,
@@ -265,12 +242,12 @@ pub unsafe extern "C" fn govreport_unit_add(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         clear_int(out_id);
-        with_conn(db, |conn| {
+        with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
             let o = Object::parse(str_arg(unit_json, "unit_json")?, "unit_json", UNIT_KEYS)?;
             let name = o.string("name")?;
             let parent = o.opt_i64("parent_id")?;
-            out.set(conn.db.add_org_unit(&name, parent)?);
+            out.set(db.add_org_unit(&name, parent)?);
             Ok(())
         })
     }
@@ -279,14 +256,9 @@ pub unsafe extern "C" fn govreport_unit_add(
 /// Every unit as a JSON array of `{"id", "report_id", "name", "parent_id"}`, by name. No units
 /// gives `[]`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`. Thread rules: as
-/// for every call on a handle.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn govreport_units_json(
+pub unsafe extern "C" fn govreport_org_units_json(
     db: *const govreport_db,
     out: *mut *mut c_char,
 ) -> i32 {
@@ -310,8 +282,7 @@ pub unsafe extern "C" fn govreport_units_json(
 /// `*out_id` is the new task's id on success, 0 on failure. Thread rules: as for every call
 /// on a handle.
 ///
-/// # Safety
-/// `db` must be NULL or an open handle; `task_json` NULL or a NUL-terminated string;
+/// Requires: `db` must be NULL or an open handle; `task_json` NULL or a NUL-terminated string;
 /// `out_id` NULL or valid for writing an `int64_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_task_add(
@@ -322,11 +293,11 @@ pub unsafe extern "C" fn govreport_task_add(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         clear_int(out_id);
-        with_conn(db, |conn| {
+        with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
             let o = Object::parse(str_arg(task_json, "task_json")?, "task_json", TASK_KEYS)?;
             let task = new_task(&o)?;
-            out.set(conn.db.add_task(&task)?);
+            out.set(db.add_task(&task)?);
             Ok(())
         })
     }
@@ -338,11 +309,7 @@ pub unsafe extern "C" fn govreport_task_add(
 /// "report_id", "name", "parent_id"}`, milestones as `{"id", "task_id", "due_date",
 /// "description", "done_at"}`). Unknown id → `GOVREPORT_NOT_FOUND`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_task_json(
     db: *const govreport_db,
@@ -356,12 +323,7 @@ pub unsafe extern "C" fn govreport_task_json(
 /// Every task of every report as a JSON array, parents before their children (by depth,
 /// then id); each task is the object of `govreport_task_json()`. No tasks gives `[]`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`. Thread rules: as
-/// for every call on a handle.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_tasks_json(
     db: *const govreport_db,
@@ -381,8 +343,7 @@ pub unsafe extern "C" fn govreport_tasks_json(
 /// `*out_id` is the new milestone's id on success, 0 on failure. Thread rules: as for every
 /// call on a handle.
 ///
-/// # Safety
-/// `db` must be NULL or an open handle; `due_date` and `description` NULL or NUL-terminated
+/// Requires: `db` must be NULL or an open handle; `due_date` and `description` NULL or NUL-terminated
 /// strings; `out_id` NULL or valid for writing an `int64_t` (NULL arguments →
 /// `GOVREPORT_INVALID_ARGUMENT`).
 #[unsafe(no_mangle)]
@@ -396,11 +357,11 @@ pub unsafe extern "C" fn govreport_milestone_add(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         clear_int(out_id);
-        with_conn(db, |conn| {
+        with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
             let due_date = str_arg(due_date, "due_date")?;
             let description = str_arg(description, "description")?;
-            out.set(conn.db.add_milestone(task_id, due_date, description)?);
+            out.set(db.add_milestone(task_id, due_date, description)?);
             Ok(())
         })
     }
@@ -411,10 +372,7 @@ pub unsafe extern "C" fn govreport_milestone_add(
 /// `GOVREPORT_INVALID_ARGUMENT`, as does a bad date; an unknown milestone →
 /// `GOVREPORT_NOT_FOUND`; a read-only database → `GOVREPORT_READONLY`.
 ///
-/// Thread rules: as for every call on a handle.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `done_at` NULL or a NUL-terminated string (NULL
+/// Requires: `db` must be NULL or an open handle; `done_at` NULL or a NUL-terminated string (NULL
 /// arguments → `GOVREPORT_INVALID_ARGUMENT`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_milestone_complete(
@@ -424,9 +382,9 @@ pub unsafe extern "C" fn govreport_milestone_complete(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
-        with_conn(db, |conn| {
+        with_db_mut(db, |db| {
             let done_at = str_arg(done_at, "done_at")?;
-            conn.db.complete_milestone(milestone_id, done_at)?;
+            db.complete_milestone(milestone_id, done_at)?;
             Ok(())
         })
     }
@@ -446,8 +404,7 @@ pub unsafe extern "C" fn govreport_milestone_complete(
 /// task ids in the order of the sub-items) to free with `govreport_string_free()`; on failure
 /// `*out` is NULL. Thread rules: as for every call on a handle.
 ///
-/// # Safety
-/// `db` must be NULL or an open handle; `sub_items_json` NULL or a NUL-terminated string;
+/// Requires: `db` must be NULL or an open handle; `sub_items_json` NULL or a NUL-terminated string;
 /// `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_target_decompose(
@@ -459,7 +416,7 @@ pub unsafe extern "C" fn govreport_target_decompose(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         clear_out(out);
-        with_conn(db, |conn| {
+        with_db_mut(db, |db| {
             let out = string_out(out)?;
             let text = str_arg(sub_items_json, "sub_items_json")?;
             let items = input::array(input::parse(text, "sub_items_json")?, "sub_items_json")?;
@@ -468,7 +425,7 @@ pub unsafe extern "C" fn govreport_target_decompose(
                 .enumerate()
                 .map(|(i, v)| sub_item(v, i + 1))
                 .collect::<Result<Vec<_>, _>>()?;
-            let (parent_id, task_ids) = conn.db.decompose_target(target_id, &items)?;
+            let (parent_id, task_ids) = db.decompose_target(target_id, &items)?;
             let bytes = json(&Decomposed {
                 parent_id,
                 task_ids,
@@ -500,8 +457,7 @@ pub unsafe extern "C" fn govreport_target_decompose(
 /// `*out_id` is the new record's id on success, 0 on failure. Thread rules: as for every call
 /// on a handle.
 ///
-/// # Safety
-/// `db` must be NULL or an open handle; `progress_json` NULL or a NUL-terminated string;
+/// Requires: `db` must be NULL or an open handle; `progress_json` NULL or a NUL-terminated string;
 /// `out_id` NULL or valid for writing an `int64_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_progress_append(
@@ -512,11 +468,11 @@ pub unsafe extern "C" fn govreport_progress_append(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         clear_int(out_id);
-        with_conn(db, |conn| {
+        with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
             let text = str_arg(progress_json, "progress_json")?;
             let rec = new_progress(input::parse(text, "progress_json")?, "progress_json")?;
-            out.set(conn.db.add_progress(&rec)?);
+            out.set(db.add_progress(&rec)?);
             Ok(())
         })
     }
@@ -529,8 +485,7 @@ pub unsafe extern "C" fn govreport_progress_append(
 /// Errors as for `govreport_progress_append()`. `*out_count` is the number of records
 /// appended on success, 0 on failure. Thread rules: as for every call on a handle.
 ///
-/// # Safety
-/// `db` must be NULL or an open handle; `progress_array_json` NULL or a NUL-terminated
+/// Requires: `db` must be NULL or an open handle; `progress_array_json` NULL or a NUL-terminated
 /// string; `out_count` NULL or valid for writing an `int64_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_progress_append_batch(
@@ -541,7 +496,7 @@ pub unsafe extern "C" fn govreport_progress_append_batch(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         clear_int(out_count);
-        with_conn(db, |conn| {
+        with_db_mut(db, |db| {
             let out = int_out(out_count, "out_count")?;
             let text = str_arg(progress_array_json, "progress_array_json")?;
             let items = input::array(
@@ -553,7 +508,7 @@ pub unsafe extern "C" fn govreport_progress_append_batch(
                 .enumerate()
                 .map(|(i, v)| new_progress(v, &format!("progress record {}", i + 1)))
                 .collect::<Result<Vec<_>, _>>()?;
-            let ids = conn.db.append_progress(&records)?;
+            let ids = db.append_progress(&records)?;
             out.set(i64::try_from(ids.len()).unwrap_or(i64::MAX));
             Ok(())
         })
@@ -572,11 +527,7 @@ pub unsafe extern "C" fn govreport_progress_append_batch(
 /// `GOVREPORT_INVALID_ARGUMENT`); an unknown subject → `GOVREPORT_NOT_FOUND`; a subject
 /// without records gives `[]`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. Thread rules: as for every call on a handle.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `subject_kind` NULL or a NUL-terminated string;
+/// Requires: `db` must be NULL or an open handle; `subject_kind` NULL or a NUL-terminated string;
 /// `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_progress_history_json(
@@ -589,7 +540,6 @@ pub unsafe extern "C" fn govreport_progress_history_json(
     unsafe {
         string_call(db, out, |db| {
             let kind = SubjectKind::from_code(str_arg(subject_kind, "subject_kind")?)?;
-            subject_exists(db, kind, subject_id)?;
             json(&db.progress_history(kind, subject_id)?)
         })
     }
@@ -601,8 +551,8 @@ pub unsafe extern "C" fn govreport_progress_history_json(
 /// "days_to_deadline", "value", "latest_period", "latest_record_id", "value_source",
 /// "completion_pct", "schedule_pct", "gap_points", "status", "light"}`; `status` is one of
 /// `done`, `ahead`, `on_schedule`, `behind`, `overdue`, `no_data`; `light` one of `green`,
-/// `blue`, `yellow`, `red`, or null without data. The rule is documented in the Rust docs of
-/// `govreport::tracking::evaluation`.
+/// `blue`, `yellow`, `red`, or null without data. The rule is documented in README.md
+/// ("Tracking the year") and the library's `tracking::evaluation` module.
 ///
 /// `config_json`: NULL (the defaults) or a JSON object with any of `"as_of"` (ISO date),
 /// `"ahead_margin"` (5), `"yellow_margin"` (10), `"red_margin"` (30), `"approx_tolerance"`
@@ -612,11 +562,7 @@ pub unsafe extern "C" fn govreport_progress_history_json(
 /// thresholds, malformed JSON → `GOVREPORT_INVALID_ARGUMENT`; an unknown `"report_id"` →
 /// `GOVREPORT_NOT_FOUND`. Read-only: works on a read-only database.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. Thread rules: as for every call on a handle.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `period` and `config_json` NULL or NUL-terminated
+/// Requires: `db` must be NULL or an open handle; `period` and `config_json` NULL or NUL-terminated
 /// strings; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_evaluate_targets_json(
@@ -629,7 +575,7 @@ pub unsafe extern "C" fn govreport_evaluate_targets_json(
     unsafe {
         string_call(db, out, |db| {
             let period = str_arg(period, "period")?;
-            let config = evaluation_config(db, opt_str_arg(config_json, "config_json")?)?;
+            let config = evaluation_config(opt_str_arg(config_json, "config_json")?)?;
             json(&db.evaluate_targets(period, &config)?)
         })
     }
@@ -646,11 +592,7 @@ pub unsafe extern "C" fn govreport_evaluate_targets_json(
 /// `period` and `config_json` as for `govreport_evaluate_targets_json()` (`"report_id"`
 /// selects the report whose register and totals are used; default the first).
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. Thread rules: as for every call on a handle.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `period` and `config_json` NULL or NUL-terminated
+/// Requires: `db` must be NULL or an open handle; `period` and `config_json` NULL or NUL-terminated
 /// strings; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_evaluate_projects_json(
@@ -663,7 +605,7 @@ pub unsafe extern "C" fn govreport_evaluate_projects_json(
     unsafe {
         string_call(db, out, |db| {
             let period = str_arg(period, "period")?;
-            let config = evaluation_config(db, opt_str_arg(config_json, "config_json")?)?;
+            let config = evaluation_config(opt_str_arg(config_json, "config_json")?)?;
             json(&db.evaluate_projects(period, &config)?)
         })
     }

@@ -1,20 +1,24 @@
-//! The key-project and village registers through the C ABI (`crate::registers`): import
-//! from CSV/XLSX files with every bad row reported as JSON, export, consistency report and
-//! the village roll-up. Without the `xlsx` cargo feature the same functions exist and XLSX
-//! paths fail with `GOVREPORT_INVALID_ARGUMENT`.
+//! The registers offices keep beside the report (key projects, villages): import from CSV or
+//! XLSX files with every bad row reported, export, the consistency check against the report and
+//! the village roll-up. Built without the `xlsx` feature, the same functions exist and XLSX
+//! paths give `GOVREPORT_INVALID_ARGUMENT`.
+//!
+//! Results (and the import summary in `*summary_json`) come back as new UTF-8 JSON strings,
+//! freed with `govreport_string_free()`; on failure they are NULL, except that an import
+//! refused for bad rows returns the list of problems.
 
 use std::ffi::c_char;
 
-use super::ffi_input::Object;
-use super::{
-    Failure, GOVREPORT_INVALID_ARGUMENT, clear_out, govreport_db, json, opt_str_arg, put_string,
-    report_exists, str_arg, string_call, string_out, with_conn, with_db,
-};
-use crate::db::Db;
-use crate::error::Error;
-use crate::registers::{FileFormat, ImportError, ImportOptions, ImportSummary, RowProblem};
+use crate::args::{Object, opt_str_arg, str_arg};
+use crate::boundary::{Failure, with_db, with_db_mut};
+use crate::errors::GOVREPORT_INVALID_ARGUMENT;
+use crate::handle::govreport_db;
+use crate::out::{clear_out, json, put_string, string_call, string_out};
+use govreport::db::Db;
+use govreport::error::Error;
+use govreport::registers::{FileFormat, ImportError, ImportOptions, ImportSummary, RowProblem};
 
-/// `*report_json` of an import that failed on bad rows (a struct, not `json!`, to keep the
+/// `*summary_json` of an import that failed on bad rows (a struct, not `json!`, to keep the
 /// keys in this order and each problem's in its own).
 #[derive(serde::Serialize)]
 struct BadRows<'a> {
@@ -25,32 +29,29 @@ struct BadRows<'a> {
 /// The report an options object names (`"report_id"`), else the first report.
 fn report_id(db: &Db, given: Option<i64>) -> Result<i64, Failure> {
     match given {
-        Some(id) => {
-            report_exists(db, id)?;
-            Ok(id)
-        }
+        // An unknown report is the import's NotFound.
+        Some(id) => Ok(id),
         None => Ok(db.report()?.id),
     }
 }
 
 /// The common body of the two imports: options, report, the import itself, and the JSON
-/// report on success or the problem list on bad rows.
+/// summary on success or the problem list on bad rows.
 ///
-/// # Safety
-/// As for the import functions.
+/// Requires: As for the import functions.
 unsafe fn import_call(
     db: *const govreport_db,
     path: *const c_char,
     options_json: *const c_char,
-    report_json: *mut *mut c_char,
+    summary_json: *mut *mut c_char,
     villages: bool,
     run: impl FnOnce(&mut Db, i64, &str, &ImportOptions) -> Result<ImportSummary, ImportError>,
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
-        clear_out(report_json);
-        with_conn(db, |conn| {
-            let out = string_out(report_json)?;
+        clear_out(summary_json);
+        with_db_mut(db, |db| {
+            let out = string_out(summary_json)?;
             let path = str_arg(path, "path")?;
             let keys: &[&str] = if villages {
                 &["report_id", "skip_bad_rows", "year"]
@@ -66,8 +67,8 @@ unsafe fn import_call(
                 skip_bad_rows: o.bool_or("skip_bad_rows", false)?,
                 year: if villages { o.opt_i32("year")? } else { None },
             };
-            let report = report_id(&conn.db, o.opt_i64("report_id")?)?;
-            match run(&mut conn.db, report, path, &options) {
+            let report = report_id(&*db, o.opt_i64("report_id")?)?;
+            match run(db, report, path, &options) {
                 Ok(done) => put_string(&out, json(&done)?),
                 Err(ImportError::BadRows {
                     source_name,
@@ -75,7 +76,7 @@ unsafe fn import_call(
                 }) => {
                     let message = format!(
                         "invalid argument: {source_name}: {} problem(s), nothing imported; \
-                         the list is in *report_json; first: {}",
+                         the list is in *summary_json; first: {}",
                         problems.len(),
                         problems.first().map(|p| p.to_string()).unwrap_or_default()
                     );
@@ -106,8 +107,8 @@ unsafe fn import_call(
 /// fails the whole import and nothing is written; true: the good rows are written and the bad
 /// ones listed in `"skipped"`).
 ///
-/// `*report_json` (ownership: free with `govreport_string_free()`):
-/// - on success, the import report `{"source", "header_row", "rows_read", "inserted",
+/// `*summary_json` (ownership: free with `govreport_string_free()`):
+/// - on success, the import summary `{"source", "header_row", "rows_read", "inserted",
 ///   "updated", "linked", "ambiguous_links", "skipped", "ignored_rows", "ignored_columns", …}`;
 /// - on bad rows (`GOVREPORT_INVALID_ARGUMENT`, nothing written), `{"source", "problems":
 ///   [{"row", "column", "value", "kind", "reason"}]}` with every problem found, in row order
@@ -115,17 +116,14 @@ unsafe fn import_call(
 /// - NULL on any other failure (unknown extension or bad options → INVALID_ARGUMENT, a
 ///   missing file → `GOVREPORT_IO`, a read-only database → `GOVREPORT_READONLY` …).
 ///
-/// Thread rules: as for every call on a handle (serialized inside).
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `path` and `options_json` NULL or NUL-terminated
-/// strings; `report_json` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `path` and `options_json` NULL or NUL-terminated
+/// strings; `summary_json` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_register_import_projects(
     db: *const govreport_db,
     path: *const c_char,
     options_json: *const c_char,
-    report_json: *mut *mut c_char,
+    summary_json: *mut *mut c_char,
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
@@ -133,7 +131,7 @@ pub unsafe extern "C" fn govreport_register_import_projects(
             db,
             path,
             options_json,
-            report_json,
+            summary_json,
             false,
             |db, report, path, options| db.import_projects(report, path, options),
         )
@@ -142,22 +140,21 @@ pub unsafe extern "C" fn govreport_register_import_projects(
 
 /// Imports a village register (villages and communities with their towns and 12-digit
 /// 统计用区划代码, and the yearly records in the same rows: 集体经济收入, 五星支部 rating,
-/// 乡里中心, designations) into the report's register. Formats, `*report_json` and errors as
+/// 乡里中心, designations) into the report's register. Formats, `*summary_json` and errors as
 /// for `govreport_register_import_projects()`; the success report also has
 /// `"years_written"` and `"towns_created"`.
 ///
 /// `options_json`: NULL or a JSON object with any of `"report_id"`, `"skip_bad_rows"` and
 /// `"year"` (the year of the yearly columns when the file has no 年份 column).
 ///
-/// # Safety
-/// `db` must be NULL or an open handle; `path` and `options_json` NULL or NUL-terminated
-/// strings; `report_json` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `path` and `options_json` NULL or NUL-terminated
+/// strings; `summary_json` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_register_import_villages(
     db: *const govreport_db,
     path: *const c_char,
     options_json: *const c_char,
-    report_json: *mut *mut c_char,
+    summary_json: *mut *mut c_char,
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
@@ -165,7 +162,7 @@ pub unsafe extern "C" fn govreport_register_import_villages(
             db,
             path,
             options_json,
-            report_json,
+            summary_json,
             true,
             |db, report, path, options| db.import_villages(report, path, options),
         )
@@ -179,10 +176,7 @@ pub unsafe extern "C" fn govreport_register_import_villages(
 /// replaced; a directory that does not exist → `GOVREPORT_IO`. Any other format →
 /// `GOVREPORT_INVALID_ARGUMENT`.
 ///
-/// Thread rules: as for every call on a handle.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `path` and `format` NULL or NUL-terminated strings.
+/// Requires: `db` must be NULL or an open handle; `path` and `format` NULL or NUL-terminated strings.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_register_export_projects(
     db: *const govreport_db,
@@ -219,11 +213,7 @@ pub unsafe extern "C" fn govreport_register_export_projects(
 /// "linked", "missing_national_code", "missing_annual_plan",
 /// "report_projects_not_in_register"}`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. Thread rules: as for every call on a handle.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_register_check_json(
     db: *const govreport_db,
@@ -244,11 +234,7 @@ pub unsafe extern "C" fn govreport_register_check_json(
 /// `income_50_increase`, `income_100_increase`, `stars_5`, `stars_4`, `li_center`; `met` null
 /// when data are missing). A year outside 1949–2200 → `GOVREPORT_INVALID_ARGUMENT`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. Thread rules: as for every call on a handle.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_register_village_rollup_json(
     db: *const govreport_db,
@@ -258,15 +244,6 @@ pub unsafe extern "C" fn govreport_register_village_rollup_json(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         string_call(db, out, |db| {
-            if !crate::time::YEARS.contains(&year) {
-                return Err(Failure::new(
-                    GOVREPORT_INVALID_ARGUMENT,
-                    format!(
-                        "invalid argument: year {year} is outside {}",
-                        crate::time::years_text()
-                    ),
-                ));
-            }
             json(&db.village_rollup(db.report()?.id, year)?)
         })
     }
@@ -279,12 +256,7 @@ pub unsafe extern "C" fn govreport_register_village_rollup_json(
 /// "report_project_id", "report_project_name", "link_method", "imported_at", "source"}`. An
 /// unknown report → `GOVREPORT_NOT_FOUND`; an empty register gives `[]`.
 ///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. NULL `db` or `out` → `GOVREPORT_INVALID_ARGUMENT`. Thread rules: as
-/// for every call on a handle.
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+/// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_register_projects_json(
     db: *const govreport_db,
@@ -292,12 +264,7 @@ pub unsafe extern "C" fn govreport_register_projects_json(
     out: *mut *mut c_char,
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
-    unsafe {
-        string_call(db, out, |db| {
-            report_exists(db, report_id)?;
-            json(&db.register_projects(report_id)?)
-        })
-    }
+    unsafe { string_call(db, out, |db| json(&db.register_projects(report_id)?)) }
 }
 
 /// Links register project `register_id` to project `project_id` of the same report (recorded
@@ -306,10 +273,7 @@ pub unsafe extern "C" fn govreport_register_projects_json(
 /// An unknown register project or project → `GOVREPORT_NOT_FOUND`; a project of another
 /// report → `GOVREPORT_INVALID_ARGUMENT`; a read-only database → `GOVREPORT_READONLY`.
 ///
-/// Thread rules: as for every call on a handle.
-///
-/// # Safety
-/// `db` must be NULL or an open handle (NULL → `GOVREPORT_INVALID_ARGUMENT`).
+/// Requires: `db` must be NULL or an open handle (NULL → `GOVREPORT_INVALID_ARGUMENT`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_register_project_link(
     db: *const govreport_db,
@@ -318,9 +282,9 @@ pub unsafe extern "C" fn govreport_register_project_link(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
-        with_conn(db, |conn| {
+        with_db_mut(db, |db| {
             let project = (project_id != 0).then_some(project_id);
-            conn.db.link_register_project(register_id, project)?;
+            db.link_register_project(register_id, project)?;
             Ok(())
         })
     }

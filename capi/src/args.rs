@@ -1,25 +1,61 @@
-//! JSON records coming in from C: a JSON object with known keys, read key by key so that
-//! every error names the argument and the key (`task_json key "deadline" must be a string`).
+//! Reading C arguments: NUL-terminated UTF-8 strings and JSON input.
 //!
-//! The library's own `Deserialize` impls are not used for C input on purpose: serde_json's
-//! messages name a line and column, not the field, and those impls accept unknown keys.
+//! There is one JSON reader, [`Object`]: a JSON object with known keys read key by key, so that
+//! every error names the argument and the key (`filter_json key "year" must be an integer in
+//! int32 range`, `unknown key "x" in task_json (known: …)`). Every `filter_json`, `options_json`
+//! and record argument goes through it.
+
+use std::ffi::{CStr, c_char};
 
 use serde_json::{Map, Value};
 
-use super::{Failure, GOVREPORT_INVALID_ARGUMENT};
+use crate::boundary::Failure;
+use crate::errors::GOVREPORT_INVALID_ARGUMENT;
+
+/// A required `const char *` argument as UTF-8.
+///
+/// Requires: `p` must be NULL or a NUL-terminated string that stays valid during the call.
+pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str, Failure> {
+    if p.is_null() {
+        return Err(Failure::null(name));
+    }
+    // SAFETY: non-NULL and NUL-terminated by the caller's contract.
+    let c = unsafe { CStr::from_ptr(p) };
+    c.to_str().map_err(|e| {
+        Failure::new(
+            GOVREPORT_INVALID_ARGUMENT,
+            format!("invalid argument: {name} is not valid UTF-8 ({e})"),
+        )
+    })
+}
+
+/// An optional `const char *` argument (NULL allowed) as UTF-8.
+///
+/// Requires: As for [`str_arg`].
+pub(crate) unsafe fn opt_str_arg<'a>(
+    p: *const c_char,
+    name: &str,
+) -> Result<Option<&'a str>, Failure> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        // SAFETY: forwarded from this function's contract.
+        unsafe { str_arg(p, name) }.map(Some)
+    }
+}
 
 fn invalid(message: String) -> Failure {
     Failure::new(GOVREPORT_INVALID_ARGUMENT, message)
 }
 
 /// Parses a JSON argument, naming it in the error.
-pub(super) fn parse(text: &str, what: &str) -> Result<Value, Failure> {
+pub(crate) fn parse(text: &str, what: &str) -> Result<Value, Failure> {
     serde_json::from_str(text)
         .map_err(|e| invalid(format!("invalid argument: {what} is not valid JSON: {e}")))
 }
 
 /// A JSON array argument (or `what` named in the error).
-pub(super) fn array(value: Value, what: &str) -> Result<Vec<Value>, Failure> {
+pub(crate) fn array(value: Value, what: &str) -> Result<Vec<Value>, Failure> {
     match value {
         Value::Array(items) => Ok(items),
         _ => Err(invalid(format!(
@@ -29,14 +65,14 @@ pub(super) fn array(value: Value, what: &str) -> Result<Vec<Value>, Failure> {
 }
 
 /// A JSON object argument whose keys are all known.
-pub(super) struct Object {
+pub(crate) struct Object {
     what: String,
     map: Map<String, Value>,
 }
 
 impl Object {
     /// The object in `value` (JSON `null` counts as `{}` when `null_ok`); unknown keys fail.
-    pub(super) fn new(
+    pub(crate) fn new(
         value: Value,
         what: &str,
         allowed: &[&str],
@@ -64,7 +100,7 @@ impl Object {
     }
 
     /// Parses `text` (NULL → `{}`) as an object with known keys.
-    pub(super) fn parse_opt(
+    pub(crate) fn parse_opt(
         text: Option<&str>,
         what: &str,
         allowed: &[&str],
@@ -76,12 +112,12 @@ impl Object {
     }
 
     /// Parses `text` as an object with known keys (`null` is refused).
-    pub(super) fn parse(text: &str, what: &str, allowed: &[&str]) -> Result<Object, Failure> {
+    pub(crate) fn parse(text: &str, what: &str, allowed: &[&str]) -> Result<Object, Failure> {
         Object::new(parse(text, what)?, what, allowed, false)
     }
 
     /// An INVALID_ARGUMENT failure naming the key: `{what} key "{key}" {why}`.
-    pub(super) fn bad(&self, key: &str, why: &str) -> Failure {
+    pub(crate) fn bad(&self, key: &str, why: &str) -> Failure {
         invalid(format!("invalid argument: {} key {key:?} {why}", self.what))
     }
 
@@ -93,7 +129,7 @@ impl Object {
         v.ok_or_else(|| self.bad(key, "is required"))
     }
 
-    pub(super) fn opt_i64(&self, key: &str) -> Result<Option<i64>, Failure> {
+    pub(crate) fn opt_i64(&self, key: &str) -> Result<Option<i64>, Failure> {
         self.get(key)
             .map(|v| {
                 v.as_i64()
@@ -102,12 +138,12 @@ impl Object {
             .transpose()
     }
 
-    pub(super) fn i64(&self, key: &str) -> Result<i64, Failure> {
+    pub(crate) fn i64(&self, key: &str) -> Result<i64, Failure> {
         let v = self.opt_i64(key)?;
         self.required(key, v)
     }
 
-    pub(super) fn opt_i32(&self, key: &str) -> Result<Option<i32>, Failure> {
+    pub(crate) fn opt_i32(&self, key: &str) -> Result<Option<i32>, Failure> {
         self.opt_i64(key)?
             .map(|v| {
                 i32::try_from(v).map_err(|_| self.bad(key, "must be an integer in int32 range"))
@@ -116,7 +152,7 @@ impl Object {
     }
 
     /// A count (limit, offset): an integer ≥ 0.
-    pub(super) fn opt_usize(&self, key: &str) -> Result<Option<usize>, Failure> {
+    pub(crate) fn opt_usize(&self, key: &str) -> Result<Option<usize>, Failure> {
         self.get(key)
             .map(|v| {
                 v.as_u64()
@@ -126,13 +162,13 @@ impl Object {
             .transpose()
     }
 
-    pub(super) fn opt_f64(&self, key: &str) -> Result<Option<f64>, Failure> {
+    pub(crate) fn opt_f64(&self, key: &str) -> Result<Option<f64>, Failure> {
         self.get(key)
             .map(|v| v.as_f64().ok_or_else(|| self.bad(key, "must be a number")))
             .transpose()
     }
 
-    pub(super) fn bool_or(&self, key: &str, default: bool) -> Result<bool, Failure> {
+    pub(crate) fn bool_or(&self, key: &str, default: bool) -> Result<bool, Failure> {
         match self.get(key) {
             None => Ok(default),
             Some(Value::Bool(b)) => Ok(*b),
@@ -140,7 +176,7 @@ impl Object {
         }
     }
 
-    pub(super) fn opt_string(&self, key: &str) -> Result<Option<String>, Failure> {
+    pub(crate) fn opt_string(&self, key: &str) -> Result<Option<String>, Failure> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -148,13 +184,13 @@ impl Object {
         }
     }
 
-    pub(super) fn string(&self, key: &str) -> Result<String, Failure> {
+    pub(crate) fn string(&self, key: &str) -> Result<String, Failure> {
         let v = self.opt_string(key)?;
         self.required(key, v)
     }
 
     /// An array (absent or null: `None`).
-    pub(super) fn opt_array(&self, key: &str) -> Result<Option<&Vec<Value>>, Failure> {
+    pub(crate) fn opt_array(&self, key: &str) -> Result<Option<&Vec<Value>>, Failure> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::Array(items)) => Ok(Some(items)),
@@ -163,7 +199,7 @@ impl Object {
     }
 
     /// An array of integers (absent or null: empty).
-    pub(super) fn i64_array(&self, key: &str) -> Result<Vec<i64>, Failure> {
+    pub(crate) fn i64_array(&self, key: &str) -> Result<Vec<i64>, Failure> {
         let Some(items) = self.opt_array(key)? else {
             return Ok(Vec::new());
         };
@@ -177,7 +213,7 @@ impl Object {
     }
 
     /// A nested object with known keys (absent or null: `None`), named `{what}.{key}`.
-    pub(super) fn opt_object(
+    pub(crate) fn opt_object(
         &self,
         key: &str,
         allowed: &[&str],

@@ -1,8 +1,15 @@
 //! The C ABI against Rust and SQLite's own C API, in one run.
 //!
 //! ```sh
-//! cargo run --release --example bench_ffi
+//! cargo run --release -p govreport-capi --example bench_ffi
 //! ```
+//!
+//! The C ABI is called as a C program calls it: through the exported symbols of the built
+//! `libgovreport.so` (the example runs `cargo build --release -p govreport-capi` first, then
+//! `dlopen`s the library and looks the functions up with `dlsym`; a C program linked with
+//! `-lgovreport` goes through the same kind of indirect call, its PLT). The C crate has no rlib,
+//! so the example cannot call the functions as Rust items — and should not: that would measure
+//! something a C caller never runs.
 //!
 //! 1. Point lookup: one target by id as JSON — `govreport_target_json` (C ABI), the Rust API
 //!    (`Db::target` + serde), a held rusqlite statement + JSON, and SQLite's C API with a held
@@ -19,8 +26,130 @@ use std::ptr;
 use std::time::Instant;
 
 use govreport::Db;
-use govreport::ffi::*;
 use rusqlite::ffi as sq;
+
+use c::*;
+
+/// The C ABI, loaded from `target/<profile>/libgovreport.so`: one `unsafe fn` per C function
+/// used here, with the C name, calling through the pointer `dlsym` gave.
+#[allow(non_camel_case_types)]
+mod c {
+    use std::ffi::{CString, c_char, c_int, c_void};
+    use std::sync::OnceLock;
+
+    /// `struct govreport_db` (opaque).
+    #[repr(C)]
+    pub struct govreport_db {
+        _opaque: [u8; 0],
+    }
+    /// `struct govreport_cursor` (opaque).
+    #[repr(C)]
+    pub struct govreport_cursor {
+        _opaque: [u8; 0],
+    }
+
+    pub const GOVREPORT_OK: i32 = 0;
+    pub const GOVREPORT_ROW: i32 = 100;
+    pub const GOVREPORT_TYPE_INTEGER: i32 = 1;
+    pub const GOVREPORT_TYPE_FLOAT: i32 = 2;
+
+    unsafe extern "C" {
+        fn dlopen(filename: *const c_char, flags: c_int) -> *mut c_void;
+        fn dlsym(handle: *mut c_void, symbol: *const c_char) -> *mut c_void;
+        fn dlerror() -> *const c_char;
+    }
+    const RTLD_NOW: c_int = 2;
+
+    /// The loaded library (built first, so that the figures are for the current code).
+    fn library() -> *mut c_void {
+        static LIB: OnceLock<usize> = OnceLock::new();
+        *LIB.get_or_init(|| {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .expect("capi/ is inside the repository");
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let status = std::process::Command::new(cargo)
+                .args(["build", "--release", "-p", "govreport-capi", "--lib"])
+                .current_dir(root)
+                .status()
+                .expect("running cargo build");
+            assert!(status.success(), "cargo build -p govreport-capi failed");
+            let path = std::env::current_exe()
+                .expect("current_exe")
+                .parent()
+                .and_then(|d| d.parent())
+                .expect("target/<profile>/examples")
+                .join("libgovreport.so");
+            let c = CString::new(path.to_str().expect("UTF-8 path")).unwrap();
+            // SAFETY: `c` is a NUL-terminated path; dlopen has no other precondition.
+            let lib = unsafe { dlopen(c.as_ptr(), RTLD_NOW) };
+            if lib.is_null() {
+                // SAFETY: dlerror returns a NUL-terminated message after a failed dlopen.
+                let why = unsafe { std::ffi::CStr::from_ptr(dlerror()) };
+                panic!("cannot load {}: {why:?}", path.display());
+            }
+            lib as usize
+        }) as *mut c_void
+    }
+
+    /// The address of an exported function.
+    fn symbol(name: &str) -> *mut c_void {
+        let c = CString::new(name).unwrap();
+        // SAFETY: the library is loaded (never unloaded); `c` is NUL-terminated.
+        let p = unsafe { dlsym(library(), c.as_ptr()) };
+        assert!(!p.is_null(), "{name} is not exported");
+        p
+    }
+
+    /// `pub unsafe fn NAME(args) -> ret`, calling the exported C function NAME.
+    macro_rules! c_fns {
+        ($(fn $name:ident($($a:ident: $t:ty),*) $(-> $r:ty)?;)*) => {$(
+            pub unsafe fn $name($($a: $t),*) $(-> $r)? {
+                static F: OnceLock<usize> = OnceLock::new();
+                let f = *F.get_or_init(|| symbol(stringify!($name)) as usize);
+                // SAFETY: the symbol is the C function of this name, whose prototype in
+                // include/govreport.h is the one written here.
+                unsafe {
+                    let f: unsafe extern "C" fn($($t),*) $(-> $r)? = std::mem::transmute(f);
+                    f($($a),*)
+                }
+            }
+        )*};
+    }
+
+    c_fns! {
+        fn govreport_open_default(out: *mut *mut govreport_db) -> i32;
+        fn govreport_close(db: *mut govreport_db);
+        fn govreport_string_free(s: *mut c_char);
+        fn govreport_target_json(db: *const govreport_db, id: i64, out: *mut *mut c_char) -> i32;
+        fn govreport_query_json(
+            db: *const govreport_db,
+            sql: *const c_char,
+            params: *const c_char,
+            out: *mut *mut c_char
+        ) -> i32;
+        fn govreport_query_cursor(
+            db: *const govreport_db,
+            sql: *const c_char,
+            params: *const c_char,
+            out: *mut *mut govreport_cursor
+        ) -> i32;
+        fn govreport_cursor_step(cur: *mut govreport_cursor) -> i32;
+        fn govreport_cursor_column_count(cur: *const govreport_cursor) -> i32;
+        fn govreport_cursor_column_type(cur: *const govreport_cursor, col: i32, out: *mut i32)
+            -> i32;
+        fn govreport_cursor_column_int64(cur: *const govreport_cursor, col: i32, out: *mut i64)
+            -> i32;
+        fn govreport_cursor_column_double(cur: *const govreport_cursor, col: i32, out: *mut f64)
+            -> i32;
+        fn govreport_cursor_column_text(
+            cur: *const govreport_cursor,
+            col: i32,
+            out: *mut *const c_char
+        ) -> i32;
+        fn govreport_cursor_free(cur: *mut govreport_cursor);
+    }
+}
 
 const POINT_SQL: &str = "SELECT f.id, f.kind, f.year, f.area, f.section_id, f.paragraph_id, \
      f.metric, f.value, f.written, f.unit, f.qualifier, f.comparator, f.measure, f.base_value, \

@@ -3,43 +3,43 @@
 //! (under valgrind when it is installed), and checks the exported symbols, the soname and the
 //! pkg-config file.
 //!
-//! The libraries are the ones cargo built for this test run (the `[lib]` crate types include
-//! `cdylib` and `staticlib`); if they are missing, `cargo build --lib` is run once.
+//! The libraries are built by `cargo build -p govreport-capi` once per run (see [`lib_dir`]).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+/// The repository root (the C crate is `capi/` inside it).
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("capi/ is inside the repository")
 }
 
-/// The directory with the freshly built `libgovreport.so` and `libgovreport.a`.
+/// The directory with the freshly built `libgovreport.so` and `libgovreport.a`:
+/// `target/<profile>/`, after one `cargo build -p govreport-capi` per test run.
 ///
-/// `cargo test` builds the library with all its crate types into `target/<profile>/deps/`
-/// (next to this test binary) but copies them up to `target/<profile>/` only on `cargo
-/// build`, so `deps/` is the fresh one. Failing that, `cargo build --lib` is run once.
+/// Why the explicit build: this crate has no rlib, so `cargo test` compiles its tests without
+/// building its `cdylib` and `staticlib` (they would be stale or missing). The nested build is
+/// a no-op when they are up to date.
 fn lib_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let exe = std::env::current_exe().expect("current_exe");
-        let deps = exe.parent().expect("target/<profile>/deps").to_path_buf();
-        let has_both =
-            |d: &Path| d.join("libgovreport.so").exists() && d.join("libgovreport.a").exists();
-        if has_both(&deps) {
-            return deps;
+        let dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("target/<profile>/deps")
+            .to_path_buf();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut cmd = Command::new(cargo);
+        cmd.args(["build", "-p", "govreport-capi", "--lib"])
+            .current_dir(root());
+        if dir.file_name().is_some_and(|n| n == "release") {
+            cmd.arg("--release");
         }
-        let dir = deps.parent().expect("target/<profile>").to_path_buf();
-        if !has_both(&dir) {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let mut cmd = Command::new(cargo);
-            cmd.args(["build", "--lib"]).current_dir(root());
-            if dir.file_name().is_some_and(|n| n == "release") {
-                cmd.arg("--release");
-            }
-            let status = cmd.status().expect("running cargo build --lib");
-            assert!(status.success(), "cargo build --lib failed");
-        }
+        let status = cmd.status().expect("running cargo build -p govreport-capi");
+        assert!(status.success(), "cargo build -p govreport-capi failed");
         dir
     })
 }
@@ -135,7 +135,7 @@ fn header_compiles_as_c99_and_cpp17_included_twice() {
 #[test]
 fn c_program_against_the_shared_library() {
     let dir = work_dir("shared");
-    let exe = build_shared("cc", CFLAGS, "tests/c/abi_test.c", &dir, "abi_test");
+    let exe = build_shared("cc", CFLAGS, "capi/tests/c/abi_test.c", &dir, "abi_test");
     let out = run(Command::new(&exe).arg(&dir));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains(" checks, 0 failures"), "{}", show(&out));
@@ -151,7 +151,7 @@ fn c_program_under_valgrind() {
         return;
     }
     let dir = work_dir("valgrind");
-    let exe = build_shared("cc", CFLAGS, "tests/c/abi_test.c", &dir, "abi_test");
+    let exe = build_shared("cc", CFLAGS, "capi/tests/c/abi_test.c", &dir, "abi_test");
     let out = run(Command::new("valgrind")
         .args([
             "--leak-check=full",
@@ -177,7 +177,7 @@ fn c_program_against_the_static_library() {
     run(Command::new("cc")
         .args(CFLAGS)
         .arg(format!("-I{}", root().join("include").display()))
-        .arg(root().join("tests/c/abi_test.c"))
+        .arg(root().join("capi/tests/c/abi_test.c"))
         .arg("-o")
         .arg(&exe)
         .arg(lib_dir().join("libgovreport.a"))
@@ -252,7 +252,7 @@ fn run_c_static(name: &str, source: &str, marker: &str) {
     );
 }
 
-const TRACKING_C: &str = "tests/c/tracking_test.c";
+const TRACKING_C: &str = "capi/tests/c/tracking_test.c";
 const TRACKING_OK: &str = " checks, 0 failures";
 
 #[test]
@@ -276,7 +276,7 @@ fn cpp_program() {
     let exe = build_shared(
         "c++",
         CXXFLAGS,
-        "tests/c/abi_test.cpp",
+        "capi/tests/c/abi_test.cpp",
         &dir,
         "abi_test_cpp",
     );
@@ -412,7 +412,7 @@ fn shared_library_has_the_abi_soname() {
 #[test]
 fn every_exported_function_is_called_from_c() {
     let mut sources = String::new();
-    for entry in std::fs::read_dir(root().join("tests/c")).expect("tests/c") {
+    for entry in std::fs::read_dir(root().join("capi/tests/c")).expect("capi/tests/c") {
         let path = entry.expect("tests/c entry").path();
         if path.extension().is_some_and(|e| e == "c") {
             sources.push_str(&std::fs::read_to_string(&path).expect("reading a C test"));
@@ -426,4 +426,121 @@ fn every_exported_function_is_called_from_c() {
         uncalled.is_empty(),
         "exported functions no C test calls: {uncalled:?}"
     );
+}
+
+/// Rust and C agree on unknown ids: for every function that takes an id, the C program
+/// `unknown_ids.c` prints the result code of a call with an id that does not exist, and the
+/// same call through the Rust API must fail with `Error::NotFound` exactly when C gives
+/// `GOVREPORT_NOT_FOUND` (3) — and both must say "not found" (an empty list would claim the
+/// record exists and has nothing).
+#[test]
+fn rust_and_c_agree_on_unknown_ids() {
+    use govreport::{Db, Error, EvaluationConfig, SubjectKind};
+
+    const UNKNOWN: i64 = 999_999;
+    const NOT_FOUND: i32 = 3;
+    let dir = work_dir("unknown_ids");
+    let exe = build_shared(
+        "cc",
+        CFLAGS,
+        "capi/tests/c/unknown_ids.c",
+        &dir,
+        "unknown_ids",
+    );
+    let out = run(&mut Command::new(&exe));
+    let c: Vec<(String, i32)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let (name, code) = l.rsplit_once(' ').expect("\"name code\"");
+            (name.to_string(), code.parse().expect("a result code"))
+        })
+        .collect();
+
+    let mut db = Db::open_default().unwrap();
+    let config = EvaluationConfig {
+        report_id: Some(UNKNOWN),
+        ..Default::default()
+    };
+    let sub = govreport::tracking::SubItem {
+        title: "城关镇".into(),
+        planned_value: None,
+        lead_unit: None,
+        responsible_person: None,
+        deadline: None,
+    };
+    let not_found = |r: Result<(), Error>| matches!(r, Err(Error::NotFound(_)));
+    let rust: Vec<(&str, bool)> = vec![
+        ("source_text", not_found(db.source_text(UNKNOWN).map(drop))),
+        ("sections", not_found(db.sections(UNKNOWN).map(drop))),
+        ("section", not_found(db.section(UNKNOWN).map(drop))),
+        ("paragraphs", not_found(db.paragraphs(UNKNOWN).map(drop))),
+        ("paragraph", not_found(db.paragraph(UNKNOWN).map(drop))),
+        ("target", not_found(db.target(UNKNOWN).map(drop))),
+        ("result", not_found(db.result(UNKNOWN).map(drop))),
+        ("project", not_found(db.project(UNKNOWN).map(drop))),
+        ("place", not_found(db.place(UNKNOWN).map(drop))),
+        (
+            "glossary_term",
+            not_found(db.glossary_term(UNKNOWN).map(drop)),
+        ),
+        ("task", not_found(db.task(UNKNOWN).map(drop))),
+        (
+            "target_decompose",
+            not_found(db.decompose_target(UNKNOWN, &[sub]).map(drop)),
+        ),
+        (
+            "progress_history_target",
+            not_found(db.progress_history(SubjectKind::Target, UNKNOWN).map(drop)),
+        ),
+        (
+            "progress_history_task",
+            not_found(db.progress_history(SubjectKind::Task, UNKNOWN).map(drop)),
+        ),
+        (
+            "progress_history_project",
+            not_found(db.progress_history(SubjectKind::Project, UNKNOWN).map(drop)),
+        ),
+        (
+            "progress_history_register_project",
+            not_found(
+                db.progress_history(SubjectKind::RegisterProject, UNKNOWN)
+                    .map(drop),
+            ),
+        ),
+        (
+            "evaluate_targets",
+            not_found(db.evaluate_targets("2024-06", &config).map(drop)),
+        ),
+        (
+            "evaluate_projects",
+            not_found(db.evaluate_projects("2024-06", &config).map(drop)),
+        ),
+        (
+            "register_projects",
+            not_found(db.register_projects(UNKNOWN).map(drop)),
+        ),
+        (
+            "milestone_add",
+            not_found(db.add_milestone(UNKNOWN, "2024-06-30", "半年").map(drop)),
+        ),
+        (
+            "milestone_complete",
+            not_found(db.complete_milestone(UNKNOWN, "2024-06-30")),
+        ),
+        (
+            "register_project_link",
+            not_found(db.link_register_project(UNKNOWN, Some(1))),
+        ),
+    ];
+    assert_eq!(
+        c.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+        rust.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+        "the C program and this test list the same calls"
+    );
+    for ((name, code), (_, rust_not_found)) in c.iter().zip(&rust) {
+        assert!(
+            *code == NOT_FOUND && *rust_not_found,
+            "{name}: C gives {code}, Rust gives NotFound: {rust_not_found}"
+        );
+    }
 }

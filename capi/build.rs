@@ -1,5 +1,5 @@
-//! Sets the soname of the C library (`libgovreport.so.0`, the ABI version of `src/ffi.rs`).
-//! Nothing else: cbindgen runs in `tests/header.rs`, not here.
+//! Sets the soname of the C library (`libgovreport.so.0`, the ABI version of this crate).
+//! Nothing else: cbindgen runs in `capi/tests/header.rs`, not here.
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");

@@ -517,7 +517,7 @@ static void test_dataset(govreport_db *db) {
     s = (char *)&s;
     CHECK_RC(govreport_targets_json(db, "{\"colour\": 1}", &s), GOVREPORT_INVALID_ARGUMENT);
     CHECK(s == NULL);
-    CHECK(contains(govreport_errmsg(db), "unknown filter key"));
+    CHECK(contains(govreport_errmsg(db), "unknown key \"colour\" in filter_json"));
     CHECK_RC(govreport_targets_json(db, "{\"measure\": \"weight\"}", &s), GOVREPORT_INVALID_ARGUMENT);
     CHECK_RC(govreport_targets_json(db, "{\"area\": \"one\"}", &s), GOVREPORT_INVALID_ARGUMENT);
     CHECK_RC(govreport_targets_json(db, "{\"due_before\": \"2024-13-45\"}", &s), GOVREPORT_INVALID_ARGUMENT);

@@ -166,37 +166,37 @@ static void test_units_and_tasks(govreport_db *db, int64_t *task_out) {
     char *s = (char *)&s;
     char json[1024];
 
-    CHECK_RC(govreport_unit_add(db, "{\"name\": \"区人社局\"}", &unit), GOVREPORT_OK);
+    CHECK_RC(govreport_org_unit_add(db, "{\"name\": \"区人社局\"}", &unit), GOVREPORT_OK);
     CHECK(unit > 0);
     snprintf(json, sizeof json, "{\"name\": \"区就业服务中心\", \"parent_id\": %lld}", (long long)unit);
-    CHECK_RC(govreport_unit_add(db, json, &sub), GOVREPORT_OK);
+    CHECK_RC(govreport_org_unit_add(db, json, &sub), GOVREPORT_OK);
     CHECK(sub > 0 && sub != unit);
-    CHECK_RC(govreport_unit_add(db, "{\"name\": \"区财政局\", \"parent_id\": null}", &other), GOVREPORT_OK);
+    CHECK_RC(govreport_org_unit_add(db, "{\"name\": \"区财政局\", \"parent_id\": null}", &other), GOVREPORT_OK);
 
     /* Unit errors: each names the key, writes nothing and leaves *out_id at 0. */
     id = 77;
-    CHECK_RC(govreport_unit_add(db, "{\"name\": \"区人社局\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_org_unit_add(db, "{\"name\": \"区人社局\"}", &id), GOVREPORT_INVALID_ARGUMENT);
     CHECK(id == 0 && contains(govreport_errmsg(db), "already exists"));
-    CHECK_RC(govreport_unit_add(db, "{\"name\": \"新单位\", \"parent_id\": 999999}", &id), GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_org_unit_add(db, "{\"name\": \"新单位\", \"parent_id\": 999999}", &id), GOVREPORT_NOT_FOUND);
     CHECK(contains(govreport_errmsg(db), "999999"));
-    CHECK_RC(govreport_unit_add(db, "{\"name\": \"新单位\", \"colour\": 1}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_org_unit_add(db, "{\"name\": \"新单位\", \"colour\": 1}", &id), GOVREPORT_INVALID_ARGUMENT);
     CHECK(contains(govreport_errmsg(db), "\"colour\""));
-    CHECK_RC(govreport_unit_add(db, "{\"name\": 5}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_org_unit_add(db, "{\"name\": 5}", &id), GOVREPORT_INVALID_ARGUMENT);
     CHECK(contains(govreport_errmsg(db), "\"name\" must be a string"));
-    CHECK_RC(govreport_unit_add(db, "{}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_org_unit_add(db, "{}", &id), GOVREPORT_INVALID_ARGUMENT);
     CHECK(contains(govreport_errmsg(db), "\"name\" is required"));
-    CHECK_RC(govreport_unit_add(db, "{\"name\": \"  \"}", &id), GOVREPORT_INVALID_ARGUMENT);
-    CHECK_RC(govreport_unit_add(db, "{\"name\": \"新单位\", \"parent_id\": \"1\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_org_unit_add(db, "{\"name\": \"  \"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_org_unit_add(db, "{\"name\": \"新单位\", \"parent_id\": \"1\"}", &id), GOVREPORT_INVALID_ARGUMENT);
     CHECK(contains(govreport_errmsg(db), "\"parent_id\""));
-    CHECK_RC(govreport_unit_add(db, "{\"name\": ", &id), GOVREPORT_INVALID_ARGUMENT);
-    CHECK_RC(govreport_unit_add(db, "[1]", &id), GOVREPORT_INVALID_ARGUMENT);
-    CHECK_RC(govreport_unit_add(db, "null", &id), GOVREPORT_INVALID_ARGUMENT);
-    CHECK_RC(govreport_unit_add(db, "{\"name\": \"\xff\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_org_unit_add(db, "{\"name\": ", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_org_unit_add(db, "[1]", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_org_unit_add(db, "null", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_org_unit_add(db, "{\"name\": \"\xff\"}", &id), GOVREPORT_INVALID_ARGUMENT);
     CHECK(contains(govreport_errmsg(db), "UTF-8"));
-    CHECK_RC(govreport_unit_add(db, NULL, &id), GOVREPORT_INVALID_ARGUMENT);
-    CHECK_RC(govreport_unit_add(db, "{\"name\": \"新单位\"}", NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_org_unit_add(db, NULL, &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_org_unit_add(db, "{\"name\": \"新单位\"}", NULL), GOVREPORT_INVALID_ARGUMENT);
     id = 42; /* the out id is 0 after every failure, a NULL handle included */
-    CHECK_RC(govreport_unit_add(NULL, "{\"name\": \"新单位\"}", &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_org_unit_add(NULL, "{\"name\": \"新单位\"}", &id), GOVREPORT_INVALID_ARGUMENT);
     CHECK(id == 0);
     CHECK(query_n(db, "SELECT count(*) AS n FROM org_unit WHERE name = '新单位'") == 0);
 
@@ -224,7 +224,7 @@ static void test_units_and_tasks(govreport_db *db, int64_t *task_out) {
     CHECK_RC(govreport_task_add(db, "{\"title\": \"只有标题的任务\"}", &id), GOVREPORT_OK);
 
     /* Units and tasks as lists; milestones added and completed one by one. */
-    CHECK_RC(govreport_units_json(db, &s), GOVREPORT_OK);
+    CHECK_RC(govreport_org_units_json(db, &s), GOVREPORT_OK);
     CHECK(s != NULL && s[0] == '[' && contains(s, "区人社局") && contains(s, "区就业服务中心"));
     CHECK(count_str(s, "\"name\":") == query_n(db, "SELECT count(*) AS n FROM org_unit"));
     govreport_string_free(s);
@@ -261,8 +261,8 @@ static void test_units_and_tasks(govreport_db *db, int64_t *task_out) {
         CHECK_RC(govreport_milestone_complete(db, ms, NULL), GOVREPORT_INVALID_ARGUMENT);
         CHECK_RC(govreport_milestone_complete(NULL, ms, "2024-11-28"), GOVREPORT_INVALID_ARGUMENT);
     }
-    CHECK_RC(govreport_units_json(db, NULL), GOVREPORT_INVALID_ARGUMENT);
-    CHECK_RC(govreport_units_json(NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_org_units_json(db, NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_org_units_json(NULL, &s), GOVREPORT_INVALID_ARGUMENT);
     CHECK_RC(govreport_tasks_json(db, NULL), GOVREPORT_INVALID_ARGUMENT);
     CHECK_RC(govreport_tasks_json(NULL, &s), GOVREPORT_INVALID_ARGUMENT);
 
@@ -673,7 +673,7 @@ static void test_registers(govreport_db *db, const char *tmpdir) {
     CHECK(json_int(r, "inserted") >= 1 && contains(r, "\"skipped\":[{") && contains(r, "\"row\":4,"));
     govreport_string_free(r);
 
-    /* Other failures leave *report_json NULL. */
+    /* Other failures leave *summary_json NULL. */
     r = (char *)&r;
     CHECK_RC(govreport_register_import_projects(db, path, "{\"year\": 2024}", &r), GOVREPORT_INVALID_ARGUMENT);
     CHECK(r == NULL && contains(govreport_errmsg(db), "\"year\""));
@@ -838,7 +838,7 @@ static void test_readonly(const char *dbpath, const char *tmpdir) {
     if (db == NULL)
         return;
     progress = query_n(db, "SELECT count(*) AS n FROM progress");
-    CHECK_RC(govreport_unit_add(db, "{\"name\": \"只读单位\"}", &id), GOVREPORT_READONLY);
+    CHECK_RC(govreport_org_unit_add(db, "{\"name\": \"只读单位\"}", &id), GOVREPORT_READONLY);
     CHECK(id == 0);
     CHECK_RC(govreport_task_add(db, "{\"title\": \"只读任务\"}", &id), GOVREPORT_READONLY);
     CHECK_RC(govreport_target_decompose(db, 10, "[{\"title\": \"只读\"}]", &s), GOVREPORT_READONLY);

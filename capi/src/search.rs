@@ -1,17 +1,19 @@
-//! Full-text search through the C ABI (`crate::search`).
+//! Full-text search over the report's records: paragraphs, targets, results, projects, places
+//! and glossary entries, with a snippet around each match.
 //!
-//! No cursor form: `Db::search` rechecks every candidate and builds its snippet in Rust and
-//! returns a `Vec`, so a cursor could not stream anything the JSON call does not already hold
-//! in memory. Paging (`"limit"` / `"offset"`) with `"order": "index"` is the streaming form:
-//! the index is read only until the page is full.
+//! The hits come back as one new UTF-8 JSON string in `*out`, freed with
+//! `govreport_string_free()`; on failure `*out` is NULL. There is no cursor form: every hit is
+//! rechecked and snippeted in memory, so a cursor would hold what the JSON holds; page with
+//! `"limit"` / `"offset"` (with `"order": "index"` the index is read only until the page is
+//! full).
 
 use std::ffi::c_char;
 
-use super::ffi_input::Object;
-use super::{
-    Failure, clear_out, govreport_db, json, opt_str_arg, put_string, str_arg, string_out, with_db,
-};
-use crate::search::{SearchKind, SearchOptions, SearchOrder};
+use crate::args::{Object, opt_str_arg, str_arg};
+use crate::boundary::{Failure, with_db};
+use crate::handle::govreport_db;
+use crate::out::{clear_out, json, put_string, string_out};
+use govreport::search::{SearchKind, SearchOptions, SearchOrder};
 
 const OPTION_KEYS: &[&str] = &[
     "kinds",
@@ -71,14 +73,7 @@ fn search_options(text: Option<&str>) -> Result<SearchOptions, Failure> {
 /// cheapest way to page). Unknown keys, wrong types, unknown kinds, malformed JSON →
 /// `GOVREPORT_INVALID_ARGUMENT`.
 ///
-/// There is no cursor form: hits are rechecked and snippeted in Rust, so a cursor would hold
-/// the same memory as this call; page with `"limit"`/`"offset"` instead.
-///
-/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on
-/// failure `*out` is NULL. Thread rules: as for every call on a handle (serialized inside).
-///
-/// # Safety
-/// `db` must be NULL or an open handle; `query` and `options_json` NULL or NUL-terminated
+/// Requires: `db` must be NULL or an open handle; `query` and `options_json` NULL or NUL-terminated
 /// strings; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_search_json(
