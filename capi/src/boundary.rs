@@ -12,7 +12,7 @@ use govreport::error::Error;
 use rusqlite::ffi as sqlite;
 
 use crate::errors::*;
-use crate::handle::{Shared, govreport_db};
+use crate::handle::{Handle, Shared, govreport_db};
 
 /// A failure on its way to C: result code, SQLite extended code, message.
 #[derive(Debug)]
@@ -191,9 +191,10 @@ pub(crate) fn finish(shared: Option<&Shared>, result: Result<(), Failure>) -> i3
 /// The shared state behind a handle pointer, or an INVALID_ARGUMENT failure for NULL.
 ///
 /// Requires: `db` must be NULL or a pointer returned by an open function and not yet closed.
-pub(crate) unsafe fn handle<'a>(db: *const govreport_db) -> Result<&'a govreport_db, Failure> {
-    // SAFETY: by the caller's contract a non-NULL `db` points to a live govreport_db.
-    unsafe { db.as_ref() }.ok_or_else(|| Failure::null("db"))
+pub(crate) unsafe fn handle<'a>(db: *const govreport_db) -> Result<&'a Handle, Failure> {
+    // SAFETY: by the caller's contract a non-NULL `db` came from `new_handle`, which made it
+    // from a live `Box<Handle>` that `govreport_close` has not freed yet.
+    unsafe { db.cast::<Handle>().as_ref() }.ok_or_else(|| Failure::null("db"))
 }
 
 /// The common body of a function that reads through a handle: NULL check, lock, panic

@@ -81,6 +81,13 @@ impl Shared {
 /// serialized inside (like SQLite's "serialized" mode). `govreport_interrupt()` may be
 /// called from any thread at any time while the handle is open.
 pub struct govreport_db {
+    // Opaque to C and to the ABI checker: a zero-sized marker that pointers are cast from
+    // (`Handle` is what they point at), so the library's internals never appear in the ABI.
+    _opaque: [u8; 0],
+}
+
+/// What a `govreport_db *` points at.
+pub(crate) struct Handle {
     pub(crate) shared: Arc<Shared>,
 }
 
@@ -125,7 +132,7 @@ pub(crate) fn new_handle(db: Db) -> *mut govreport_db {
         interrupt,
         last: Mutex::new(LastError::ok()),
     });
-    Box::into_raw(Box::new(govreport_db { shared }))
+    Box::into_raw(Box::new(Handle { shared })).cast::<govreport_db>()
 }
 
 /// Opens the built-in Yanshi 2024 database, in memory. Changes made through the handle are
@@ -210,7 +217,7 @@ pub unsafe extern "C" fn govreport_close(db: *mut govreport_db) {
         if !db.is_null() {
             // SAFETY: `db` came from Box::into_raw in new_handle and is closed only once
             // (the caller's contract).
-            drop(unsafe { Box::from_raw(db) });
+            drop(unsafe { Box::from_raw(db.cast::<Handle>()) });
         }
     })
 }

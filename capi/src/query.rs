@@ -39,6 +39,13 @@ pub const GOVREPORT_TYPE_NULL: i32 = 5;
 /// is closed when the last cursor is freed. A cursor must be used by one thread at a time
 /// (it may move between threads); while it exists other threads may keep using the handle.
 pub struct govreport_cursor {
+    // Opaque to C and to the ABI checker, like `govreport_db`: pointers to it point at a
+    // `Cursor`.
+    _opaque: [u8; 0],
+}
+
+/// What a `govreport_cursor *` points at.
+struct Cursor {
     // The statement is owned by the `Db` behind `shared` (the library's cursor API); the
     // cursor holds the handle's shared state and the statement's id, so no SQLite call is
     // made here.
@@ -56,7 +63,7 @@ enum CursorState {
     Failed(i32),
 }
 
-impl Drop for govreport_cursor {
+impl Drop for Cursor {
     fn drop(&mut self) {
         self.shared.lock().cursor_close(self.id);
     }
@@ -147,7 +154,7 @@ pub unsafe extern "C" fn govreport_query_cursor(
                 }
             };
             drop(db);
-            let cursor = govreport_cursor {
+            let cursor = Cursor {
                 shared: Arc::clone(&h.shared),
                 id,
                 names: names
@@ -156,7 +163,7 @@ pub unsafe extern "C" fn govreport_query_cursor(
                     .collect(),
                 state: CursorState::BeforeFirst,
             };
-            out.set(Box::into_raw(Box::new(cursor)));
+            out.set(Box::into_raw(Box::new(cursor)).cast::<govreport_cursor>());
             Ok(())
         }))
         .unwrap_or_else(|p| Err(Failure::panic(p)));
@@ -167,9 +174,10 @@ pub unsafe extern "C" fn govreport_query_cursor(
 /// The cursor behind a pointer, or an INVALID_ARGUMENT failure for NULL.
 ///
 /// Requires: `cur` is NULL or a live cursor not used by another thread.
-unsafe fn cursor_mut<'a>(cur: *mut govreport_cursor) -> Result<&'a mut govreport_cursor, Failure> {
-    // SAFETY: by the caller's contract.
-    unsafe { cur.as_mut() }.ok_or_else(|| Failure::null("cursor"))
+unsafe fn cursor_mut<'a>(cur: *mut govreport_cursor) -> Result<&'a mut Cursor, Failure> {
+    // SAFETY: by the caller's contract a non-NULL `cur` came from a live `Box<Cursor>`
+    // (govreport_query_cursor) not yet freed, and no other thread uses it now.
+    unsafe { cur.cast::<Cursor>().as_mut() }.ok_or_else(|| Failure::null("cursor"))
 }
 
 /// Advances the cursor: `GOVREPORT_ROW` when a row is ready (read it with the column
@@ -220,8 +228,8 @@ pub unsafe extern "C" fn govreport_cursor_step(cur: *mut govreport_cursor) -> i3
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn govreport_cursor_column_count(cur: *const govreport_cursor) -> i32 {
     boundary(0, || {
-        // SAFETY: by this function's contract.
-        match unsafe { cur.as_ref() } {
+        // SAFETY: by this function's contract a non-NULL `cur` points at a live `Cursor`.
+        match unsafe { cur.cast::<Cursor>().as_ref() } {
             Some(c) => i32::try_from(c.names.len()).unwrap_or(i32::MAX),
             None => 0,
         }
@@ -237,12 +245,13 @@ unsafe fn column<T>(
     col: i32,
     need_row: bool,
     out: *mut T,
-    f: impl FnOnce(&govreport_cursor, usize) -> Result<T, Failure>,
+    f: impl FnOnce(&Cursor, usize) -> Result<T, Failure>,
 ) -> i32 {
     boundary(GOVREPORT_INTERNAL, || {
         let result = (|| {
-            // SAFETY: by this function's contract.
-            let c = unsafe { cur.as_ref() }.ok_or_else(|| Failure::null("cursor"))?;
+            // SAFETY: by this function's contract a non-NULL `cur` points at a live `Cursor`.
+            let c =
+                unsafe { cur.cast::<Cursor>().as_ref() }.ok_or_else(|| Failure::null("cursor"))?;
             // SAFETY: by this function's contract.
             let out = unsafe { Out::new(out, "out") }?;
             let n = c.names.len();
@@ -373,7 +382,7 @@ pub unsafe extern "C" fn govreport_cursor_free(cur: *mut govreport_cursor) {
     boundary((), || {
         if !cur.is_null() {
             // SAFETY: `cur` came from Box::into_raw in govreport_query_cursor, freed once.
-            drop(unsafe { Box::from_raw(cur) });
+            drop(unsafe { Box::from_raw(cur.cast::<Cursor>()) });
         }
     })
 }
