@@ -172,3 +172,60 @@ fn monthly_and_register_on_an_office_database() {
     assert!(bad.stdout.is_empty());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("2024-13"));
 }
+
+/// A benchmark's rows `| work | … | 1.23x |`: the work and the ratio of its last column.
+fn ratios(out: &str) -> Vec<(String, f64)> {
+    out.lines()
+        .filter(|l| l.starts_with('|') && l.trim_end().ends_with("x |"))
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let ratio = cells.iter().rev().find(|c| !c.is_empty())?;
+            let ratio = ratio.trim_end_matches('x').parse::<f64>().ok()?;
+            Some((cells[1].to_owned(), ratio))
+        })
+        .collect()
+}
+
+/// The benchmarks run small (their figures mean nothing here): each prints its rows, every
+/// ratio a positive number, and (where the table is relative to a baseline row) that row at
+/// 1.00x.
+fn check_bench(name: &str, args: &[&str], baseline: Option<&str>, rows: usize) {
+    let out = run(name, args);
+    let ratios = ratios(&out);
+    assert!(ratios.len() >= rows, "{name}: {} rows\n{out}", ratios.len());
+    assert!(ratios.iter().all(|(_, r)| *r > 0.0), "{out}");
+    if let Some(baseline) = baseline {
+        assert!(
+            ratios
+                .iter()
+                .any(|(work, r)| work.contains(baseline) && *r == 1.0),
+            "{name}: no baseline row {baseline:?} at 1.00x\n{out}"
+        );
+    }
+}
+
+#[test]
+fn benchmarks_run_and_print_their_tables() {
+    check_bench(
+        "bench_open",
+        &["--runs", "3", "--children", "3"],
+        Some("floor"),
+        5,
+    );
+    check_bench("bench_tracking", &["2000", "1"], Some("raw rusqlite"), 4);
+    let dir = TempDir::new("examples-bench-search");
+    let corpus = dir.file("syn.db");
+    check_bench(
+        "bench_search",
+        &[
+            "--paragraphs",
+            "2000",
+            "--repeats",
+            "1",
+            "--db",
+            corpus.to_str().unwrap(),
+        ],
+        None,
+        5,
+    );
+}

@@ -5,7 +5,7 @@
 //! ```
 //!
 //! The C ABI is called as a C program calls it: through the exported symbols of the built
-//! `libgovreport.so` (the example runs `cargo build --release -p govreport-capi` first, then
+//! `libgovreport.so` (the example runs `cargo build -p govreport-capi` of its own profile first, then
 //! `dlopen`s the library and looks the functions up with `dlsym`; a C program linked with
 //! `-lgovreport` goes through the same kind of indirect call, its PLT). The C crate has no rlib,
 //! so the example cannot call the functions as Rust items — and should not: that would measure
@@ -17,7 +17,8 @@
 //! 2. A 100-row, 8-column list — `govreport_query_json`, the cursor (reading every column),
 //!    `Db::query_json`, raw stepping, and raw stepping + writing the same JSON.
 //!
-//! Each figure is the median of 7 runs of a timed loop, in µs per operation.
+//! Each figure is the median of 7 runs of a timed loop, in µs per operation (`-- --quick`:
+//! 1/100 of the iterations, as the tests run it).
 
 use std::ffi::{CStr, CString, c_char};
 use std::hint::black_box;
@@ -67,19 +68,24 @@ mod c {
             let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
                 .parent()
                 .expect("capi/ is inside the repository");
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let status = std::process::Command::new(cargo)
-                .args(["build", "--release", "-p", "govreport-capi", "--lib"])
-                .current_dir(root)
-                .status()
-                .expect("running cargo build");
-            assert!(status.success(), "cargo build -p govreport-capi failed");
-            let path = std::env::current_exe()
+            // The library of this example's own profile (target/<profile>/), built now.
+            let profile_dir = std::env::current_exe()
                 .expect("current_exe")
                 .parent()
                 .and_then(|d| d.parent())
                 .expect("target/<profile>/examples")
-                .join("libgovreport.so");
+                .to_path_buf();
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let mut build = std::process::Command::new(cargo);
+            build
+                .args(["build", "-p", "govreport-capi", "--lib"])
+                .current_dir(root);
+            if profile_dir.file_name().is_some_and(|n| n == "release") {
+                build.arg("--release");
+            }
+            let status = build.status().expect("running cargo build");
+            assert!(status.success(), "cargo build -p govreport-capi failed");
+            let path = profile_dir.join("libgovreport.so");
             let c = CString::new(path.to_str().expect("UTF-8 path")).unwrap();
             // SAFETY: `c` is a NUL-terminated path; dlopen has no other precondition.
             let lib = unsafe { dlopen(c.as_ptr(), RTLD_NOW) };
@@ -168,8 +174,15 @@ const POINT_SQL_SUBQUERY: &str = "SELECT f.id, f.kind, f.year, f.area, f.section
 const LIST_SQL: &str = "SELECT id, kind, metric, value, unit, qualifier, comparator, measure \
      FROM figure ORDER BY kind, id LIMIT 100";
 
+/// `--quick` (the test suite runs the example so): 1/100 of the iterations, a smoke test
+/// whose figures mean nothing.
+fn quick() -> bool {
+    std::env::args().any(|a| a == "--quick")
+}
+
 /// Median µs per call of `f` over 7 runs of `iters` calls.
 fn bench(iters: u32, mut f: impl FnMut()) -> f64 {
+    let iters = if quick() { (iters / 100).max(1) } else { iters };
     for _ in 0..iters / 10 + 1 {
         f();
     }

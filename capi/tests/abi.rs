@@ -100,11 +100,18 @@ fn header_keeps_every_released_declaration() {
     let released = read(&baseline("govreport.h"));
     let current = read(&root().join("include/govreport.h"));
     for (what, old, new) in [
-        ("declaration", declarations(&released), declarations(&current)),
+        (
+            "declaration",
+            declarations(&released),
+            declarations(&current),
+        ),
         ("constant", defines(&released), defines(&current)),
         ("result code", enum_values(&released), enum_values(&current)),
     ] {
-        assert!(old.len() > 5, "too few {what}s found in the baseline: the parser is broken");
+        assert!(
+            old.len() > 5,
+            "too few {what}s found in the baseline: the parser is broken"
+        );
         let missing: Vec<_> = old.difference(&new).collect();
         assert!(
             missing.is_empty(),
