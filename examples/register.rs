@@ -104,6 +104,7 @@ fn import(
                     .map_err(|_| Error::InvalidArgument(format!("--year {y}: not a year")))
             })
             .transpose()?,
+        ..Default::default()
     };
     let done = if villages {
         db.import_villages(report, &file, &options)

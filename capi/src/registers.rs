@@ -16,7 +16,9 @@ use crate::handle::govreport_db;
 use crate::out::{clear_out, json, put_string, string_call, string_out};
 use govreport::db::Db;
 use govreport::error::Error;
-use govreport::registers::{FileFormat, ImportError, ImportOptions, ImportSummary, RowProblem};
+use govreport::registers::{
+    FileFormat, ImportError, ImportLimits, ImportOptions, ImportSummary, RowProblem,
+};
 
 /// `*summary_json` of an import that failed on bad rows (a struct, not `json!`, to keep the
 /// keys in this order and each problem's in its own).
@@ -33,6 +35,41 @@ fn report_id(db: &Db, given: Option<i64>) -> Result<i64, Failure> {
         Some(id) => Ok(id),
         None => Ok(db.report()?.id),
     }
+}
+
+/// The import limits an options object may set (see `ImportLimits`), each a non-negative
+/// integer; absent keys keep their defaults.
+const LIMIT_KEYS: &[&str] = &[
+    "max_rows",
+    "max_columns",
+    "max_cells",
+    "max_bytes",
+    "max_zip_entries",
+    "max_compression_ratio",
+    "max_field_bytes",
+    "max_row_bytes",
+];
+
+/// The import limits of an options object.
+fn limits(o: &Object) -> Result<ImportLimits, Failure> {
+    let mut l = ImportLimits::default();
+    let set = |key: &str, slot: &mut usize| -> Result<(), Failure> {
+        if let Some(v) = o.opt_usize(key)? {
+            *slot = v;
+        }
+        Ok(())
+    };
+    set("max_rows", &mut l.max_rows)?;
+    set("max_columns", &mut l.max_columns)?;
+    set("max_cells", &mut l.max_cells)?;
+    set("max_zip_entries", &mut l.max_zip_entries)?;
+    set("max_field_bytes", &mut l.max_field_bytes)?;
+    set("max_row_bytes", &mut l.max_row_bytes)?;
+    let (mut bytes, mut ratio) = (l.max_bytes as usize, l.max_compression_ratio as usize);
+    set("max_bytes", &mut bytes)?;
+    set("max_compression_ratio", &mut ratio)?;
+    (l.max_bytes, l.max_compression_ratio) = (bytes as u64, ratio as u64);
+    Ok(l)
 }
 
 /// The common body of the two imports: options, report, the import itself, and the JSON
@@ -53,19 +90,20 @@ unsafe fn import_call(
         with_db_mut(db, |db| {
             let out = string_out(summary_json)?;
             let path = str_arg(path, "path")?;
-            let keys: &[&str] = if villages {
-                &["report_id", "skip_bad_rows", "year"]
-            } else {
-                &["report_id", "skip_bad_rows"]
-            };
+            let mut keys = vec!["report_id", "skip_bad_rows"];
+            if villages {
+                keys.push("year");
+            }
+            keys.extend_from_slice(LIMIT_KEYS);
             let o = Object::parse_opt(
                 opt_str_arg(options_json, "options_json")?,
                 "options_json",
-                keys,
+                &keys,
             )?;
             let options = ImportOptions {
                 skip_bad_rows: o.bool_or("skip_bad_rows", false)?,
                 year: if villages { o.opt_i32("year")? } else { None },
+                limits: limits(&o)?,
             };
             let report = report_id(&*db, o.opt_i64("report_id")?)?;
             match run(db, report, path, &options) {

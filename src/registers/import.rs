@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::sheet::{Sheet, read_sheet};
+use super::sheet::{Input, Sheet, read_sheet};
 use super::{FileFormat, ImportError, ImportOptions, ImportSummary, ProblemKind, RowProblem};
 use crate::error::Error;
 use crate::time;
@@ -322,13 +322,14 @@ pub(crate) struct ReadRows<I> {
 /// listed as ignored. A bad header fails at once with every header problem.
 pub(crate) fn read_rows<I>(
     source_name: &str,
-    bytes: &[u8],
+    input: Input<'_>,
     format: FileFormat,
+    options: &ImportOptions,
     columns: &'static [Column],
     key: &str,
     mut row: impl FnMut(&mut RowReader<'_>) -> Option<I>,
 ) -> Result<ReadRows<I>, ImportError> {
-    let sheet = read_sheet(bytes, format)?;
+    let sheet = read_sheet(input, format, &options.limits)?;
     let header = map_header(&sheet, columns, key).map_err(|problems| ImportError::BadRows {
         source_name: source_name.to_owned(),
         problems,
@@ -488,11 +489,12 @@ pub(crate) fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// Reads a file for import, mapping I/O errors.
-pub(crate) fn read_input(path: &Path) -> Result<(Vec<u8>, FileFormat, String), ImportError> {
+/// Opens a file for import (read as it is parsed, within the import limits), mapping I/O
+/// errors.
+pub(crate) fn read_input(path: &Path) -> Result<(Input<'static>, FileFormat, String), ImportError> {
     let format = FileFormat::from_path(path)?;
-    let bytes = std::fs::read(path).map_err(Error::Io)?;
-    Ok((bytes, format, file_name(path)))
+    let file = std::fs::File::open(path).map_err(Error::Io)?;
+    Ok((Input::File(file), format, file_name(path)))
 }
 
 #[cfg(test)]

@@ -46,13 +46,17 @@ use crate::code::TextCode;
 use crate::error::Error;
 
 mod import;
+mod limits;
 pub mod projects;
 mod sheet;
 pub mod synthetic;
 pub mod villages;
+#[cfg(feature = "xlsx")]
+mod xlsx_check;
 
 pub(crate) use import::*;
 pub use import::{Column, ColumnKind};
+pub use limits::ImportLimits;
 pub(crate) use sheet::*;
 
 pub use projects::{
@@ -60,7 +64,8 @@ pub use projects::{
 };
 pub use villages::{RegisterPlace, RollupLine, VillageRollup, VillageYear};
 
-/// How an import treats bad rows, and defaults for values a file may leave out.
+/// How an import treats bad rows, defaults for values a file may leave out, and what a file
+/// may cost ([`ImportLimits`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportOptions {
     /// `false` (the default): any bad row fails the whole import and nothing is written.
@@ -71,6 +76,9 @@ pub struct ImportOptions {
     /// Village imports: the year of the yearly columns (集体经济收入 …) when the file has no
     /// 年份 column. Ignored for project imports.
     pub year: Option<i32>,
+    /// Bounds on the file (rows, columns, bytes, zip structure …); see [`ImportLimits`] for
+    /// the defaults. A file above one is refused with [`Error::InvalidArgument`].
+    pub limits: ImportLimits,
 }
 
 /// What is wrong with one cell (or the header) of an imported file.

@@ -238,8 +238,8 @@ impl Db {
         path: impl AsRef<Path>,
         options: &ImportOptions,
     ) -> std::result::Result<ImportSummary, ImportError> {
-        let (bytes, format, name) = read_input(path.as_ref())?;
-        self.import_projects_bytes(report_id, &name, &bytes, format, options)
+        let (input, format, name) = read_input(path.as_ref())?;
+        self.import_projects_input(report_id, &name, input, format, options)
     }
 
     /// Imports a project register from the bytes of a file; `source_name` is recorded as the
@@ -252,6 +252,17 @@ impl Db {
         format: FileFormat,
         options: &ImportOptions,
     ) -> std::result::Result<ImportSummary, ImportError> {
+        self.import_projects_input(report_id, source_name, Input::Bytes(bytes), format, options)
+    }
+
+    fn import_projects_input(
+        &mut self,
+        report_id: i64,
+        source_name: &str,
+        input: Input<'_>,
+        format: FileFormat,
+        options: &ImportOptions,
+    ) -> std::result::Result<ImportSummary, ImportError> {
         self.require_report(report_id)?;
         let mut codes = Vec::new();
         let ReadRows {
@@ -261,8 +272,9 @@ impl Db {
             mut problems,
         } = read_rows(
             source_name,
-            bytes,
+            input,
             format,
+            options,
             PROJECT_SHEET_COLUMNS,
             "name",
             |reader| {

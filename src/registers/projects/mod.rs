@@ -24,8 +24,9 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::{
-    Cell, Column, ColumnKind, FileFormat, ImportError, ImportOptions, ImportSummary, ProblemKind,
-    ReadRows, RowProblem, RowReader, normalize_name, read_input, read_rows, settle, wan_to_yuan,
+    Cell, Column, ColumnKind, FileFormat, ImportError, ImportOptions, ImportSummary, Input,
+    ProblemKind, ReadRows, RowProblem, RowReader, normalize_name, read_input, read_rows, settle,
+    wan_to_yuan,
 };
 mod consistency;
 mod import;

@@ -515,8 +515,8 @@ impl Db {
         path: impl AsRef<Path>,
         options: &ImportOptions,
     ) -> std::result::Result<ImportSummary, ImportError> {
-        let (bytes, format, name) = read_input(path.as_ref())?;
-        self.import_villages_bytes(report_id, &name, &bytes, format, options)
+        let (input, format, name) = read_input(path.as_ref())?;
+        self.import_villages_input(report_id, &name, input, format, options)
     }
 
     /// Imports a village register from the bytes of a file.
@@ -525,6 +525,17 @@ impl Db {
         report_id: i64,
         source_name: &str,
         bytes: &[u8],
+        format: FileFormat,
+        options: &ImportOptions,
+    ) -> std::result::Result<ImportSummary, ImportError> {
+        self.import_villages_input(report_id, source_name, Input::Bytes(bytes), format, options)
+    }
+
+    fn import_villages_input(
+        &mut self,
+        report_id: i64,
+        source_name: &str,
+        input: Input<'_>,
         format: FileFormat,
         options: &ImportOptions,
     ) -> std::result::Result<ImportSummary, ImportError> {
@@ -537,8 +548,9 @@ impl Db {
             mut problems,
         } = read_rows(
             source_name,
-            bytes,
+            input,
             format,
+            options,
             VILLAGE_SHEET_COLUMNS,
             "code",
             |reader| {

@@ -27,7 +27,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::{
-    Column, ColumnKind, FileFormat, ImportError, ImportOptions, ImportSummary, ProblemKind,
+    Column, ColumnKind, FileFormat, ImportError, ImportOptions, ImportSummary, Input, ProblemKind,
     ReadRows, RowProblem, RowReader, normalize_name, read_input, read_rows, settle, wan_to_yuan,
 };
 mod import;
