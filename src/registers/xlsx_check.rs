@@ -38,8 +38,6 @@ pub(crate) fn check_workbook<R: Read + Seek>(file: R, limits: &ImportLimits) -> 
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(unreadable)?;
         let (size, packed) = (entry.size(), entry.compressed_size());
-        let name = entry.name().map_err(unreadable)?;
-        check_ratio(&name, size, packed, limits)?;
         declared_total = declared_total.saturating_add(size);
         declared.push((size, packed));
     }
@@ -50,6 +48,11 @@ pub(crate) fn check_workbook<R: Read + Seek>(file: R, limits: &ImportLimits) -> 
             "max_bytes",
             limits.max_bytes,
         ));
+    }
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(unreadable)?;
+        let name = entry.name().map_err(unreadable)?;
+        check_ratio(&name, entry.size(), entry.compressed_size(), limits)?;
     }
     // The same, counted while inflating, with the XML of every entry scanned on the way.
     let mut inflated_total: u64 = 0;
@@ -199,20 +202,32 @@ fn scan_xml<B: std::io::BufRead>(name: &str, input: B, limits: &ImportLimits) ->
                 for key in [&b"count"[..], b"uniqueCount"] {
                     if let Some(value) = attr(&e, key) {
                         let n = number(name, &value, "shared-string count")?;
-                        check_strings(name, key, n, limits)?;
+                        check_strings(name, key, n, &String::from_utf8_lossy(&value), limits)?;
                     }
                 }
             }
             b"si" => {
                 strings += 1;
-                check_strings(name, b"entries", strings, limits)?;
+                check_strings(
+                    name,
+                    b"entries",
+                    strings,
+                    &format!("more than {}", strings - 1),
+                    limits,
+                )?;
             }
             _ => {}
         }
     }
 }
 
-fn check_strings(name: &str, what: &[u8], n: u64, limits: &ImportLimits) -> crate::Result<()> {
+fn check_strings(
+    name: &str,
+    what: &[u8],
+    n: u64,
+    shown: &str,
+    limits: &ImportLimits,
+) -> crate::Result<()> {
     let max = limits.max_shared_strings();
     if n > max {
         return Err(over_limit(
@@ -220,7 +235,7 @@ fn check_strings(name: &str, what: &[u8], n: u64, limits: &ImportLimits) -> crat
                 "the shared-string table's {} in {name}",
                 String::from_utf8_lossy(what)
             ),
-            n,
+            shown,
             "max_cells",
             format!("{max} (shared strings are at most max_cells and max_rows × max_columns)"),
         ));
