@@ -81,7 +81,12 @@ pub(crate) fn check_workbook<R: Read + Seek>(file: R, limits: &ImportLimits) -> 
             )));
         }
         scanned?;
-        drained.map_err(|e| Error::InvalidArgument(format!("workbook entry {name}: {e}")))?;
+        drained.map_err(|e| {
+            Error::InvalidArgument(format!(
+                "workbook entry {name} cannot be inflated ({e}): a damaged or forged file; \
+                 nothing imported"
+            ))
+        })?;
         check_ratio(&name, counted.read, packed, limits)?;
         inflated_total += counted.read;
     }
@@ -181,7 +186,7 @@ fn scan_xml<B: std::io::BufRead>(name: &str, input: B, limits: &ImportLimits) ->
                 if cells > limits.max_cells as u64 {
                     return Err(over_limit(
                         &format!("the number of cells in {name}"),
-                        format!("more than {cells}"),
+                        format!("more than {}", limits.max_cells),
                         "max_cells",
                         limits.max_cells,
                     ));
