@@ -1019,7 +1019,12 @@ int32_t govreport_evaluate_projects_json(const govreport_db *db,
  * `options_json`: NULL or a JSON object with any of `"report_id"` (default: the first
  * report; unknown → `GOVREPORT_NOT_FOUND`) and `"skip_bad_rows"` (default false: any bad row
  * fails the whole import and nothing is written; true: the good rows are written and the bad
- * ones listed in `"skipped"`).
+ * ones listed in `"skipped"`), and the import limits, each a non-negative integer (defaults in
+ * brackets): `"max_rows"` (100000), `"max_columns"` (200), `"max_cells"` (2000000, XLSX cells
+ * and shared strings), `"max_bytes"` (67108864: a CSV file, or an XLSX once inflated),
+ * `"max_zip_entries"` (1000), `"max_compression_ratio"` (200), `"max_field_bytes"` (131072)
+ * and `"max_row_bytes"` (1048576) (CSV). A file above a limit → `GOVREPORT_INVALID_ARGUMENT`
+ * naming the limit and the value found, nothing written, `*summary_json` NULL.
  *
  * `*summary_json` (ownership: free with `govreport_string_free()`):
  * - on success, the import summary `{"source", "header_row", "rows_read", "inserted",
@@ -1045,8 +1050,9 @@ int32_t govreport_register_import_projects(const govreport_db *db,
  * for `govreport_register_import_projects()`; the success report also has
  * `"years_written"` and `"towns_created"`.
  *
- * `options_json`: NULL or a JSON object with any of `"report_id"`, `"skip_bad_rows"` and
- * `"year"` (the year of the yearly columns when the file has no 年份 column).
+ * `options_json`: NULL or a JSON object with any of `"report_id"`, `"skip_bad_rows"`,
+ * `"year"` (the year of the yearly columns when the file has no 年份 column) and the import
+ * limits of `govreport_register_import_projects()`.
  *
  * Requires: `db` must be NULL or an open handle; `path` and `options_json` NULL or NUL-terminated
  * strings; `summary_json` NULL or valid for writing a pointer.

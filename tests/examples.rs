@@ -229,3 +229,38 @@ fn benchmarks_run_and_print_their_tables() {
         5,
     );
 }
+
+#[test]
+fn bench_import_reports_peak_memory_and_refuses_the_hostile_files() {
+    let out = run("bench_import", &["--quick"]);
+    let line = |case: &str| {
+        out.lines()
+            .find(|l| l.starts_with(case))
+            .unwrap_or_else(|| panic!("no line for {case}:\n{out}"))
+            .to_owned()
+    };
+    assert!(line("baseline").contains("nothing imported"), "{out}");
+    assert!(line("valid register, CSV").contains("imported"), "{out}");
+    for case in ["2 MB field, CSV", "100 MB field, CSV"] {
+        assert!(
+            line(case).contains("refused") && line(case).contains("max_row_bytes"),
+            "{out}"
+        );
+    }
+    if cfg!(feature = "xlsx") {
+        assert!(
+            line("valid register, XLSX").contains("imported 2000 rows"),
+            "{out}"
+        );
+        for case in [
+            "zip bomb",
+            "zip lying",
+            "cells at A1 and XFD1048576",
+            "uniqueCount=100000000000",
+        ] {
+            assert!(line(case).contains("refused"), "{out}");
+        }
+    }
+    // Every line has a peak figure in MB.
+    assert!(out.lines().skip(1).all(|l| l.contains(" MB ")), "{out}");
+}

@@ -673,6 +673,19 @@ static void test_registers(govreport_db *db, const char *tmpdir) {
     CHECK(json_int(r, "inserted") >= 1 && contains(r, "\"skipped\":[{") && contains(r, "\"row\":4,"));
     govreport_string_free(r);
 
+    /* Import limits in the options: a file above one is refused naming it, nothing written. */
+    rows = query_n(db, "SELECT count(*) AS n FROM register_project");
+    r = (char *)&r;
+    CHECK_RC(govreport_register_import_projects(db, path, "{\"max_rows\": 2}", &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(r == NULL && contains(govreport_errmsg(db), "max_rows = 2"));
+    CHECK_RC(govreport_register_import_projects(db, path, "{\"max_row_bytes\": 10, \"max_bytes\": 100000}", &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(r == NULL && contains(govreport_errmsg(db), "max_row_bytes = 10"));
+    CHECK_RC(govreport_register_import_projects(db, path, "{\"max_rows\": -1}", &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "max_rows"));
+    CHECK(query_n(db, "SELECT count(*) AS n FROM register_project") == rows);
+    CHECK_RC(govreport_register_import_projects(db, path, "{\"max_rows\": 100, \"max_columns\": 20}", &r), GOVREPORT_OK);
+    govreport_string_free(r);
+
     /* Other failures leave *summary_json NULL. */
     r = (char *)&r;
     CHECK_RC(govreport_register_import_projects(db, path, "{\"year\": 2024}", &r), GOVREPORT_INVALID_ARGUMENT);
