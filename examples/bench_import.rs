@@ -35,7 +35,11 @@ fn main() {
     let mut cases: Vec<(&str, Option<std::path::PathBuf>)> = vec![("baseline", None)];
 
     let valid_csv = dir.join("valid.csv");
-    std::fs::write(&valid_csv, hostile::valid_csv(2 << 20)).expect("writing");
+    std::fs::write(
+        &valid_csv,
+        hostile::valid_csv(if quick { 100 << 10 } else { 2 << 20 }),
+    )
+    .expect("writing");
     cases.push(("valid register, CSV", Some(valid_csv)));
     let field = dir.join("field2mb.csv");
     hostile::csv_with_big_field(&field, 2 << 20);

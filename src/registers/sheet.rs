@@ -308,6 +308,8 @@ fn read_xlsx(bytes: &[u8], limits: &ImportLimits) -> crate::Result<Sheet> {
             .map(|(r, c, d)| (row0 + r as u32, col0 + c as u32, cell_text(d)))
             .collect()
     };
+    // The shared strings and zip buffers are not needed for the rows.
+    drop(book);
     Ok(sparse_sheet(cells))
 }
 
