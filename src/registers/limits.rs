@@ -54,6 +54,7 @@ impl Default for ImportLimits {
 
 impl ImportLimits {
     /// Entries the shared-string table may declare or hold.
+    #[cfg(feature = "xlsx")]
     pub(crate) fn max_shared_strings(&self) -> u64 {
         (self.max_rows as u64)
             .saturating_mul(self.max_columns as u64)
