@@ -13,9 +13,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 use std::sync::Arc;
 
-use govreport::query::{ColumnType, CursorId, Params};
+use govreport::query::{ColumnType, CursorId, Params, QueryLimits};
 
-use crate::args::{opt_str_arg, str_arg};
+use crate::args::{Object, opt_str_arg, str_arg};
 use crate::boundary::{Failure, boundary, finish, handle, with_db};
 use crate::errors::*;
 use crate::handle::{Shared, govreport_db};
@@ -369,6 +369,75 @@ pub unsafe extern "C" fn govreport_cursor_column_double(
     unsafe {
         column(cur, col, true, out, |c, i| {
             Ok(c.shared.lock().cursor_column_double(c.id, i)?)
+        })
+    }
+}
+
+/// The keys of `govreport_set_limits()`.
+const LIMIT_KEYS: &[&str] = &[
+    "max_time_ms",
+    "max_result_bytes",
+    "max_value_bytes",
+    "max_sql_bytes",
+    "max_columns",
+    "max_expr_depth",
+    "soft_heap_bytes",
+];
+
+/// Sets the bounds of scripted SQL (`govreport_query_json()` and cursors) on this handle.
+/// `limits_json` is a JSON object with any of these keys (positive integers; a key not given
+/// keeps its current value); NULL restores every default:
+///
+/// - `"max_time_ms"`: wall time of one call (`query_json`, `query_cursor`, one
+///   `cursor_step`), default 5000; exceeding it → `GOVREPORT_INTERRUPTED`, message naming
+///   the limit;
+/// - `"max_result_bytes"`: bytes of JSON one `govreport_query_json()` may produce, default
+///   33554432 (32 MiB) → `GOVREPORT_TOOBIG`;
+/// - `"max_value_bytes"`: bytes of one string or blob value while scripted SQL runs
+///   (`SQLITE_LIMIT_LENGTH`), default 16777216 (16 MiB) → `GOVREPORT_TOOBIG`;
+/// - `"max_sql_bytes"` (default 100000), `"max_columns"` (default 1000),
+///   `"max_expr_depth"` (default 200): SQLite's limits while scripted SQL is prepared, an
+///   error when exceeded;
+/// - `"soft_heap_bytes"`: SQLite's soft heap limit, default 268435456 (256 MiB), 0 for none;
+///   process-wide (the last value set on any handle wins).
+///
+/// Unknown keys, or values that are not positive integers → `GOVREPORT_INVALID_ARGUMENT` and
+/// nothing changes.
+///
+/// Requires: `db` must be NULL or an open handle; `limits_json` NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_set_limits(
+    db: *const govreport_db,
+    limits_json: *const c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        with_db(db, |db| {
+            let Some(text) = opt_str_arg(limits_json, "limits_json")? else {
+                return Ok(db.set_query_limits(QueryLimits::default())?);
+            };
+            let o = Object::parse(text, "limits_json", LIMIT_KEYS)?;
+            let mut l = db.query_limits();
+            if let Some(ms) = o.opt_usize("max_time_ms")? {
+                l.max_time = std::time::Duration::from_millis(ms as u64);
+            }
+            if let Some(v) = o.opt_usize("max_result_bytes")? {
+                l.max_result_bytes = v;
+            }
+            for (key, slot) in [
+                ("max_value_bytes", &mut l.max_value_bytes),
+                ("max_sql_bytes", &mut l.max_sql_bytes),
+                ("max_columns", &mut l.max_columns),
+                ("max_expr_depth", &mut l.max_expr_depth),
+            ] {
+                if let Some(v) = o.opt_i32(key)? {
+                    *slot = v;
+                }
+            }
+            if let Some(v) = o.opt_i64("soft_heap_bytes")? {
+                l.soft_heap_bytes = v;
+            }
+            Ok(db.set_query_limits(l)?)
         })
     }
 }

@@ -59,8 +59,11 @@ use rusqlite::{Connection, Statement};
 use crate::db::Db;
 use crate::error::{Error, Result};
 
+mod guard;
 mod raw;
 
+pub(crate) use guard::Guard;
+pub use guard::{InterruptHandle, QueryLimits};
 pub(crate) use raw::Scripted;
 pub use raw::{ColumnType, CursorId};
 
@@ -83,6 +86,7 @@ impl Params {
         };
         let parsed: serde_json::Value = serde_json::from_str(text)
             .map_err(|e| Error::InvalidArgument(format!("params_json is not valid JSON: {e}")))?;
+        check_integer_literals(text)?;
         match parsed {
             serde_json::Value::Null => Ok(Params::None),
             serde_json::Value::Array(items) => Ok(Params::Positional(
@@ -162,6 +166,46 @@ impl Params {
             }
         }
     }
+}
+
+/// Refuses integer literals (no fraction, no exponent) outside `i64`: serde_json would read
+/// them as doubles, and binding 2^64 as REAL would silently change the value.
+fn check_integer_literals(json: &str) -> Result<()> {
+    let bytes = json.as_bytes();
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+        } else if b == b'"' {
+            in_string = true;
+            i += 1;
+        } else if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len()
+                && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+            {
+                i += 1;
+            }
+            let literal = &json[start..i];
+            if !literal.contains(['.', 'e', 'E']) && literal.parse::<i64>().is_err() {
+                return Err(Error::InvalidArgument(format!(
+                    "params_json: the integer {literal} is outside the 64-bit signed range \
+                     ({}..={}); pass it as a string, or as a REAL with a fraction or exponent",
+                    i64::MIN,
+                    i64::MAX
+                )));
+            }
+        } else {
+            i += 1;
+        }
+    }
+    Ok(())
 }
 
 fn json_kind(v: &serde_json::Value) -> &'static str {
@@ -328,6 +372,23 @@ pub fn column_keys(stmt: &Statement<'_>) -> Vec<Vec<u8>> {
 }
 
 impl Db {
+    /// Sets the bounds of scripted SQL on this `Db` (see [`QueryLimits`]; the soft heap limit
+    /// is process-wide). Invalid values are refused and the old limits kept.
+    pub fn set_query_limits(&self, limits: QueryLimits) -> Result<()> {
+        self.guard().set_limits(limits)
+    }
+
+    /// The bounds of scripted SQL now in force.
+    pub fn query_limits(&self) -> QueryLimits {
+        self.guard().limits()
+    }
+
+    /// A handle that interrupts, from any thread, what runs on this `Db` at that moment (a
+    /// statement being stepped, or an open cursor) and nothing started after.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        self.guard().interrupt_handle()
+    }
+
     /// Runs one read-only query with bound parameters and returns its rows as a JSON array
     /// of objects (see the [module docs](crate::query) for what is refused, the parameter
     /// forms and the JSON shape).
