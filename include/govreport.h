@@ -192,6 +192,12 @@ typedef enum {
      */
     GOVREPORT_NOMEM = 12,
     /**
+     * Scripted SQL exceeded a size limit (`govreport_set_limits()`: the JSON result, or one
+     * string or blob value). Nothing above the limit was allocated; select less (LIMIT, fewer
+     * columns, a cursor) or raise the limit.
+     */
+    GOVREPORT_TOOBIG = 13,
+    /**
      * `govreport_cursor_step()`: a row is ready.
      */
     GOVREPORT_ROW = 100,
@@ -299,13 +305,24 @@ void govreport_close(govreport_db *db);
 
 /**
  * Stops the query running on this handle (in any thread) as soon as possible: it fails
- * with `GOVREPORT_INTERRUPTED`. Calls that start after the running ones have stopped are
- * not affected; with nothing running it does nothing. Safe to call from any thread, does
+ * with `GOVREPORT_INTERRUPTED`. An open cursor counts as running: its next step fails with
+ * `GOVREPORT_INTERRUPTED` (and so does every later step; free it). Calls that start after
+ * the interrupt are not affected, open cursors or not; with nothing running it does nothing. Safe to call from any thread, does
  * not wait for the handle's lock. NULL is a no-op.
  *
  * Requires: `db` must be NULL or an open handle (not closed, also not concurrently with closing).
  */
 void govreport_interrupt(const govreport_db *db);
+
+/**
+ * Sets how long calls on this handle wait for another connection's lock before failing with
+ * `GOVREPORT_BUSY` (default 5000 ms; 0 fails at once). `GOVREPORT_BUSY` means nothing was
+ * changed: retry the whole call after a pause (e.g. 50 ms, doubling up to 1 s, a few
+ * times). Negative `ms` → `GOVREPORT_INVALID_ARGUMENT`.
+ *
+ * Requires: `db` must be NULL or an open handle.
+ */
+int32_t govreport_set_busy_timeout(const govreport_db *db, int32_t ms);
 
 /**
  * Frees a string returned by govreport through a `char **out`. NULL is a no-op. Never
@@ -699,6 +716,31 @@ int32_t govreport_cursor_column_int64(const govreport_cursor *cur, int32_t col, 
  * Requires: `cur` must be NULL or a live cursor; `out` NULL or valid for writing a `double`.
  */
 int32_t govreport_cursor_column_double(const govreport_cursor *cur, int32_t col, double *out);
+
+/**
+ * Sets the bounds of scripted SQL (`govreport_query_json()` and cursors) on this handle.
+ * `limits_json` is a JSON object with any of these keys (positive integers; a key not given
+ * keeps its current value); NULL restores every default:
+ *
+ * - `"max_time_ms"`: wall time of one call (`query_json`, `query_cursor`, one
+ *   `cursor_step`), default 5000; exceeding it → `GOVREPORT_INTERRUPTED`, message naming
+ *   the limit;
+ * - `"max_result_bytes"`: bytes of JSON one `govreport_query_json()` may produce, default
+ *   33554432 (32 MiB) → `GOVREPORT_TOOBIG`;
+ * - `"max_value_bytes"`: bytes of one string or blob value while scripted SQL runs
+ *   (`SQLITE_LIMIT_LENGTH`), default 16777216 (16 MiB) → `GOVREPORT_TOOBIG`;
+ * - `"max_sql_bytes"` (default 100000), `"max_columns"` (default 1000),
+ *   `"max_expr_depth"` (default 200): SQLite's limits while scripted SQL is prepared, an
+ *   error when exceeded;
+ * - `"soft_heap_bytes"`: SQLite's soft heap limit, default 268435456 (256 MiB), 0 for none;
+ *   process-wide (the last value set on any handle wins).
+ *
+ * Unknown keys, or values that are not positive integers → `GOVREPORT_INVALID_ARGUMENT` and
+ * nothing changes.
+ *
+ * Requires: `db` must be NULL or an open handle; `limits_json` NULL or a NUL-terminated string.
+ */
+int32_t govreport_set_limits(const govreport_db *db, const char *limits_json);
 
 /**
  * Frees a cursor (and closes its database if its handle was already closed and this was

@@ -67,6 +67,7 @@ const ESCAPES: &[(&str, Option<&str>, &str)] = &[
         "journal_mode",
     ),
     ("SELECT * FROM pragma_user_version", None, "user_version"),
+    ("SELECT * FROM pragma_query_only(1)", None, "query_only"),
     ("SELECT * FROM dbstat", None, "dbstat"),
     ("SELECT * FROM sqlite_temp_schema", None, "sqlite_temp"),
     (

@@ -275,7 +275,12 @@ pub(crate) const PRAGMAS: &[&str] = &[
     "foreign_key_list",
     // FTS5 reads it (a nested statement) when a MATCH query starts.
     "data_version",
+    // Read only: with an argument (`pragma_query_only(1)`) it would set the flag, refused.
+    "query_only",
 ];
+
+/// Tables of `main` every SQLite database has, readable as well (the schema's SQL text).
+const SCHEMA_TABLES: &[&str] = &["sqlite_schema", "sqlite_master"];
 
 /// The per-connection state the SQLite callbacks read (see the module docs).
 #[derive(Debug)]
@@ -513,8 +518,10 @@ unsafe extern "C" fn authorize(
             // No database name: SQLite reports a FROM item none of whose columns is read (a
             // table, a CTE, a subquery); nothing is read from it. Every column read names
             // its database.
-            let ours =
-                db_name.is_empty() || (db_name == "main" && g.tables.borrow().contains(&table));
+            let ours = db_name.is_empty()
+                || (db_name == "main"
+                    && (g.tables.borrow().contains(&table)
+                        || SCHEMA_TABLES.contains(&table.as_str())));
             let listed = TABLE_FUNCTIONS.contains(&table.as_str())
                 || table
                     .strip_prefix("pragma_")
@@ -537,7 +544,12 @@ unsafe extern "C" fn authorize(
             }
         }
         // The pragma table-valued functions run their pragma through a nested prepare.
-        sqlite::SQLITE_PRAGMA if PRAGMAS.contains(&a1.to_ascii_lowercase().as_str()) => None,
+        sqlite::SQLITE_PRAGMA
+            if PRAGMAS.contains(&a1.to_ascii_lowercase().as_str())
+                && (a2.is_empty() || !a1.eq_ignore_ascii_case("query_only")) =>
+        {
+            None
+        }
         sqlite::SQLITE_PRAGMA => Some(format!("refused PRAGMA {a1} (pragma_{a1})")),
         sqlite::SQLITE_ATTACH => Some("refused ATTACH".into()),
         sqlite::SQLITE_INSERT | sqlite::SQLITE_UPDATE | sqlite::SQLITE_DELETE => {

@@ -195,8 +195,8 @@ fn check_integer_literals(json: &str) -> Result<()> {
             let literal = &json[start..i];
             if !literal.contains(['.', 'e', 'E']) && literal.parse::<i64>().is_err() {
                 return Err(Error::InvalidArgument(format!(
-                    "params_json: the integer {literal} is outside the 64-bit signed range \
-                     ({}..={}); pass it as a string, or as a REAL with a fraction or exponent",
+                    "params_json: the integer {literal} is out of the range of a 64-bit signed \
+                     integer ({}..={}); pass it as a string, or as a REAL with a fraction or exponent",
                     i64::MIN,
                     i64::MAX
                 )));
