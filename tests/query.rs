@@ -322,17 +322,24 @@ fn defect_8_a_write_beside_an_open_cursor() {
     assert!(db.cursor_step(cur).unwrap());
     assert!(db.has_active_cursor());
     // A write beside the open cursor works (nobody else wrote since it started).
-    db.connection()
-        .execute("UPDATE report SET title = title || '' WHERE id = 1", [])
-        .unwrap();
+    let write = |db: &Db| {
+        db.connection()
+            .execute("UPDATE report SET title = title || 'x' WHERE id = 1", [])
+    };
+    write(&db).unwrap();
     assert!(
         db.cursor_step(cur).unwrap(),
         "the cursor goes on after the write"
     );
+    // Another connection writes: the cursor's snapshot is stale, a write is BUSY_SNAPSHOT
+    // at once (retrying cannot help while the cursor lives).
+    let other = Db::open(&path).unwrap();
+    write(&other).unwrap();
+    db.set_busy_timeout(Duration::from_millis(10)).unwrap();
+    let e = write(&db).unwrap_err();
+    assert_eq!(e.sqlite_error().map(|s| s.extended_code), Some(517), "{e}");
     db.cursor_close(cur);
     assert!(!db.has_active_cursor());
     // With the cursor freed the same write works.
-    db.connection()
-        .execute("UPDATE report SET title = title || '' WHERE id = 1", [])
-        .unwrap();
+    write(&db).unwrap();
 }

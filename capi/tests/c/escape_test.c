@@ -186,6 +186,34 @@ static void test_file(const char *dir) {
     free(after);
 }
 
+/* A write beside an open cursor: works while nobody else wrote; after another handle wrote,
+ * fails at once with BUSY and says to free the cursor; works again once it is freed. */
+static void test_write_beside_cursor(const char *dir) {
+    char path[4096];
+    govreport_db *db = NULL, *other = NULL;
+    govreport_cursor *cur = NULL;
+    int64_t t1 = 0, t2 = 0, t3 = 0, t4 = 0;
+    snprintf(path, sizeof path, "%s/cursor.db", dir);
+    remove(path);
+    CHECK_RC(govreport_open(path, GOVREPORT_OPEN_CREATE, &db), GOVREPORT_OK);
+    CHECK_RC(govreport_open(path, GOVREPORT_OPEN_READWRITE, &other), GOVREPORT_OK);
+    CHECK_RC(govreport_set_busy_timeout(db, 100), GOVREPORT_OK);
+    CHECK_RC(govreport_query_cursor(db, "SELECT id FROM paragraph ORDER BY id", NULL, &cur),
+             GOVREPORT_OK);
+    CHECK_RC(govreport_cursor_step(cur), GOVREPORT_ROW);
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"beside the cursor\"}", &t1), GOVREPORT_OK);
+    CHECK_RC(govreport_task_add(other, "{\"title\": \"another handle\"}", &t2), GOVREPORT_OK);
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"stale\"}", &t3), GOVREPORT_BUSY);
+    CHECK(contains(govreport_errmsg(db), "free the cursor before writing on the same handle"));
+    CHECK(govreport_extended_errcode(db) == 517);
+    CHECK_RC(govreport_cursor_step(cur), GOVREPORT_ROW); /* the cursor itself goes on */
+    govreport_cursor_free(cur);
+    CHECK_RC(govreport_task_add(db, "{\"title\": \"after the cursor\"}", &t4), GOVREPORT_OK);
+    CHECK(t1 > 0 && t2 > t1 && t4 > t2);
+    govreport_close(other);
+    govreport_close(db);
+}
+
 static const char *ENDLESS =
     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) AS n FROM c";
 
@@ -254,6 +282,7 @@ int main(int argc, char **argv) {
     govreport_db *db = NULL;
 
     test_file(dir);
+    test_write_beside_cursor(dir);
     CHECK_RC(govreport_open_default(&db), GOVREPORT_OK);
     if (db == NULL) {
         fprintf(stderr, "cannot open the default database: %s\n", govreport_last_error_message());
