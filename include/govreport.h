@@ -619,14 +619,18 @@ int32_t govreport_places_json(const govreport_db *db,
  *
  * `sql` must be exactly one `SELECT` (or `WITH … SELECT`, `VALUES`) statement. Anything
  * that would write — INSERT, UPDATE, DELETE, DDL, ATTACH, PRAGMA, transaction control —
- * is refused with `GOVREPORT_READONLY` before it runs; several statements or none give
- * `GOVREPORT_INVALID_ARGUMENT`; the query itself runs inside a savepoint that is always
- * rolled back.
+ * and any function or table outside the allowlist (README "Security": `fts3_tokenizer`,
+ * `load_extension`, `pragma_optimize` …) is refused with `GOVREPORT_READONLY` and a message
+ * naming it, before it runs; several statements or none give `GOVREPORT_INVALID_ARGUMENT`;
+ * the query itself runs in a read transaction that is always rolled back. Bounds
+ * (`govreport_set_limits()`): past the time limit → `GOVREPORT_INTERRUPTED`, a result or
+ * value above its size limit → `GOVREPORT_TOOBIG`.
  *
  * `params_json` is NULL (no parameters), a JSON array (positional `?`, `?N`) or a JSON
  * object (named `:name`, `@name`, `$name`; key with or without the prefix); every
- * parameter needs a value; values are null, booleans, numbers (integers in int64 range)
- * or strings. Malformed JSON → `GOVREPORT_INVALID_ARGUMENT`.
+ * parameter needs a value; values are null, booleans, numbers (an integer literal outside
+ * int64 → `GOVREPORT_INVALID_ARGUMENT`, never a REAL) or strings. Malformed JSON →
+ * `GOVREPORT_INVALID_ARGUMENT`.
  *
  * Requires: `db` must be NULL or an open handle; `sql` and `params_json` NULL or NUL-terminated
  * strings; `out` NULL or valid for writing a pointer.
@@ -660,8 +664,9 @@ int32_t govreport_query_cursor(const govreport_db *db,
 /**
  * Advances the cursor: `GOVREPORT_ROW` when a row is ready (read it with the column
  * getters), `GOVREPORT_DONE` when there are no more (and on every later call), or an
- * error code (`GOVREPORT_INTERRUPTED` after `govreport_interrupt()` …; the same code is
- * returned again by later calls). The message is in `govreport_last_error_message()` and
+ * error code (`GOVREPORT_INTERRUPTED` after `govreport_interrupt()` while the cursor was
+ * open, or past the time limit of `govreport_set_limits()`, which applies per step …; the
+ * same code is returned again by later calls). The message is in `govreport_last_error_message()` and
  * in `govreport_errmsg()` of the cursor's handle (if still open).
  *
  * Requires: `cur` must be NULL (→ `GOVREPORT_INVALID_ARGUMENT`) or a live cursor, not used by another
