@@ -192,6 +192,12 @@ typedef enum {
      */
     GOVREPORT_NOMEM = 12,
     /**
+     * Scripted SQL exceeded a size limit (`govreport_set_limits()`: the JSON result, or one
+     * string or blob value). Nothing above the limit was allocated; select less (LIMIT, fewer
+     * columns, a cursor) or raise the limit.
+     */
+    GOVREPORT_TOOBIG = 13,
+    /**
      * `govreport_cursor_step()`: a row is ready.
      */
     GOVREPORT_ROW = 100,
@@ -299,13 +305,24 @@ void govreport_close(govreport_db *db);
 
 /**
  * Stops the query running on this handle (in any thread) as soon as possible: it fails
- * with `GOVREPORT_INTERRUPTED`. Calls that start after the running ones have stopped are
- * not affected; with nothing running it does nothing. Safe to call from any thread, does
+ * with `GOVREPORT_INTERRUPTED`. An open cursor counts as running: its next step fails with
+ * `GOVREPORT_INTERRUPTED` (and so does every later step; free it). Calls that start after
+ * the interrupt are not affected, open cursors or not; with nothing running it does nothing. Safe to call from any thread, does
  * not wait for the handle's lock. NULL is a no-op.
  *
  * Requires: `db` must be NULL or an open handle (not closed, also not concurrently with closing).
  */
 void govreport_interrupt(const govreport_db *db);
+
+/**
+ * Sets how long calls on this handle wait for another connection's lock before failing with
+ * `GOVREPORT_BUSY` (default 5000 ms; 0 fails at once). `GOVREPORT_BUSY` means nothing was
+ * changed: retry the whole call after a pause (e.g. 50 ms, doubling up to 1 s, a few
+ * times). Negative `ms` → `GOVREPORT_INVALID_ARGUMENT`.
+ *
+ * Requires: `db` must be NULL or an open handle.
+ */
+int32_t govreport_set_busy_timeout(const govreport_db *db, int32_t ms);
 
 /**
  * Frees a string returned by govreport through a `char **out`. NULL is a no-op. Never
@@ -602,14 +619,18 @@ int32_t govreport_places_json(const govreport_db *db,
  *
  * `sql` must be exactly one `SELECT` (or `WITH … SELECT`, `VALUES`) statement. Anything
  * that would write — INSERT, UPDATE, DELETE, DDL, ATTACH, PRAGMA, transaction control —
- * is refused with `GOVREPORT_READONLY` before it runs; several statements or none give
- * `GOVREPORT_INVALID_ARGUMENT`; the query itself runs inside a savepoint that is always
- * rolled back.
+ * and any function or table outside the allowlist (README "Security": `fts3_tokenizer`,
+ * `load_extension`, `pragma_optimize` …) is refused with `GOVREPORT_READONLY` and a message
+ * naming it, before it runs; several statements or none give `GOVREPORT_INVALID_ARGUMENT`;
+ * the query itself runs in a read transaction that is always rolled back. Bounds
+ * (`govreport_set_limits()`): past the time limit → `GOVREPORT_INTERRUPTED`, a result or
+ * value above its size limit → `GOVREPORT_TOOBIG`.
  *
  * `params_json` is NULL (no parameters), a JSON array (positional `?`, `?N`) or a JSON
  * object (named `:name`, `@name`, `$name`; key with or without the prefix); every
- * parameter needs a value; values are null, booleans, numbers (integers in int64 range)
- * or strings. Malformed JSON → `GOVREPORT_INVALID_ARGUMENT`.
+ * parameter needs a value; values are null, booleans, numbers (an integer literal outside
+ * int64 → `GOVREPORT_INVALID_ARGUMENT`, never a REAL) or strings. Malformed JSON →
+ * `GOVREPORT_INVALID_ARGUMENT`.
  *
  * Requires: `db` must be NULL or an open handle; `sql` and `params_json` NULL or NUL-terminated
  * strings; `out` NULL or valid for writing a pointer.
@@ -643,8 +664,9 @@ int32_t govreport_query_cursor(const govreport_db *db,
 /**
  * Advances the cursor: `GOVREPORT_ROW` when a row is ready (read it with the column
  * getters), `GOVREPORT_DONE` when there are no more (and on every later call), or an
- * error code (`GOVREPORT_INTERRUPTED` after `govreport_interrupt()` …; the same code is
- * returned again by later calls). The message is in `govreport_last_error_message()` and
+ * error code (`GOVREPORT_INTERRUPTED` after `govreport_interrupt()` while the cursor was
+ * open, or past the time limit of `govreport_set_limits()`, which applies per step …; the
+ * same code is returned again by later calls). The message is in `govreport_last_error_message()` and
  * in `govreport_errmsg()` of the cursor's handle (if still open).
  *
  * Requires: `cur` must be NULL (→ `GOVREPORT_INVALID_ARGUMENT`) or a live cursor, not used by another
@@ -699,6 +721,31 @@ int32_t govreport_cursor_column_int64(const govreport_cursor *cur, int32_t col, 
  * Requires: `cur` must be NULL or a live cursor; `out` NULL or valid for writing a `double`.
  */
 int32_t govreport_cursor_column_double(const govreport_cursor *cur, int32_t col, double *out);
+
+/**
+ * Sets the bounds of scripted SQL (`govreport_query_json()` and cursors) on this handle.
+ * `limits_json` is a JSON object with any of these keys (positive integers; a key not given
+ * keeps its current value); NULL restores every default:
+ *
+ * - `"max_time_ms"`: wall time of one call (`query_json`, `query_cursor`, one
+ *   `cursor_step`), default 5000; exceeding it → `GOVREPORT_INTERRUPTED`, message naming
+ *   the limit;
+ * - `"max_result_bytes"`: bytes of JSON one `govreport_query_json()` may produce, default
+ *   33554432 (32 MiB) → `GOVREPORT_TOOBIG`;
+ * - `"max_value_bytes"`: bytes of one string or blob value while scripted SQL runs
+ *   (`SQLITE_LIMIT_LENGTH`), default 16777216 (16 MiB) → `GOVREPORT_TOOBIG`;
+ * - `"max_sql_bytes"` (default 100000), `"max_columns"` (default 1000),
+ *   `"max_expr_depth"` (default 200): SQLite's limits while scripted SQL is prepared, an
+ *   error when exceeded;
+ * - `"soft_heap_bytes"`: SQLite's soft heap limit, default 268435456 (256 MiB), 0 for none;
+ *   process-wide (the last value set on any handle wins).
+ *
+ * Unknown keys, or values that are not positive integers → `GOVREPORT_INVALID_ARGUMENT` and
+ * nothing changes.
+ *
+ * Requires: `db` must be NULL or an open handle; `limits_json` NULL or a NUL-terminated string.
+ */
+int32_t govreport_set_limits(const govreport_db *db, const char *limits_json);
 
 /**
  * Frees a cursor (and closes its database if its handle was already closed and this was

@@ -12,6 +12,10 @@ pub mod schema;
 
 pub use schema::{SCHEMA_SQL, SCHEMA_VERSION};
 
+/// How long a call waits for another connection's lock before failing with `SQLITE_BUSY`
+/// ([`Db::set_busy_timeout`] changes it per `Db`).
+pub const DEFAULT_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// How [`Db::open_with`] opens a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenMode {
@@ -36,6 +40,9 @@ pub struct Db {
     // connection closes.
     scripted: crate::query::Scripted,
     conn: Connection,
+    // Declared after the connection so that it outlives it: SQLite's authorizer, progress
+    // handler and trace point at it until the connection closes.
+    guard: Box<crate::query::Guard>,
 }
 
 /// The serialized image of the default database, generated from `seeds/` by
@@ -118,9 +125,16 @@ impl Db {
         let mut conn = Connection::open_in_memory()?;
         conn.deserialize_read_exact(rusqlite::MAIN_DB, DEFAULT_IMAGE, DEFAULT_IMAGE.len(), false)?;
         configure(&conn)?;
+        Db::wrap(conn)
+    }
+
+    /// The `Db` of an open, configured connection, with the scripted-SQL guard installed.
+    fn wrap(conn: Connection) -> Result<Db> {
+        let guard = crate::query::Guard::install(&conn)?;
         Ok(Db {
             scripted: Default::default(),
             conn,
+            guard,
         })
     }
 
@@ -145,7 +159,7 @@ impl Db {
         } | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_timeout(DEFAULT_BUSY_TIMEOUT)?;
         let version = schema_version(&conn)?;
         let owned = || PathBuf::from(path);
         if version > SCHEMA_VERSION {
@@ -185,10 +199,7 @@ impl Db {
             set_wal(&conn, mode, path)?;
         }
         configure(&conn)?;
-        Ok(Db {
-            scripted: Default::default(),
-            conn,
-        })
+        Db::wrap(conn)
     }
 
     /// The underlying SQLite connection, for queries the API does not cover.
@@ -201,6 +212,19 @@ impl Db {
     /// The statements of scripted SQL (`crate::query`), apart from rusqlite's cache.
     pub(crate) fn scripted(&self) -> &crate::query::Scripted {
         &self.scripted
+    }
+
+    /// The guard of scripted SQL (`crate::query::guard`).
+    pub(crate) fn guard(&self) -> &crate::query::Guard {
+        &self.guard
+    }
+
+    /// Sets how long a call waits for another connection's lock (default
+    /// [`DEFAULT_BUSY_TIMEOUT`]) before failing with `SQLITE_BUSY`. A BUSY failure changed
+    /// nothing: retry the whole call after a short pause (e.g. 50 ms, doubling, a few times).
+    pub fn set_busy_timeout(&self, timeout: std::time::Duration) -> Result<()> {
+        self.conn.busy_timeout(timeout)?;
+        Ok(())
     }
 
     /// The mutable SQLite connection (transactions need it).

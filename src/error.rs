@@ -66,6 +66,11 @@ pub enum Error {
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
 
+    /// Scripted SQL exceeded a size limit of [`crate::query::QueryLimits`] (the JSON result
+    /// or one value). Nothing above the limit was allocated; select less or raise the limit.
+    #[error("too big: {0}")]
+    TooBig(String),
+
     /// The requested record does not exist.
     #[error("not found: {0}")]
     NotFound(String),

@@ -103,6 +103,7 @@ pub(crate) fn code_for(e: &Error) -> (i32, i32) {
         | Error::SchemaTooOld { .. }
         | Error::NotAGovreportDatabase { .. } => (GOVREPORT_SCHEMA, 0),
         Error::InvalidArgument(_) => (GOVREPORT_INVALID_ARGUMENT, 0),
+        Error::TooBig(_) => (GOVREPORT_TOOBIG, 0),
         Error::NotFound(_) => (GOVREPORT_NOT_FOUND, 0),
         Error::Io(_) => (GOVREPORT_IO, 0),
         Error::Data(_) | Error::Json(_) => (GOVREPORT_ERROR, 0),
@@ -188,6 +189,24 @@ pub(crate) fn finish(shared: Option<&Shared>, result: Result<(), Failure>) -> i3
     }
 }
 
+/// A write on a handle whose cursor holds an older snapshot of the file (another
+/// connection committed since the cursor started) fails with `SQLITE_BUSY_SNAPSHOT`, and
+/// retrying cannot help while the cursor lives: say so.
+fn explain_stale_snapshot(db: &Db, result: Result<(), Failure>) -> Result<(), Failure> {
+    match result {
+        Err(mut f) if f.extended == sqlite::SQLITE_BUSY_SNAPSHOT && db.has_active_cursor() => {
+            f.message = format!(
+                "free the cursor before writing on the same handle: an open cursor of this \
+                 handle reads the file as it was when the cursor started, and another \
+                 connection has written since ({})",
+                f.message
+            );
+            Err(f)
+        }
+        other => other,
+    }
+}
+
 /// The shared state behind a handle pointer, or an INVALID_ARGUMENT failure for NULL.
 ///
 /// Requires: `db` must be NULL or a pointer returned by an open function and not yet closed.
@@ -225,8 +244,9 @@ pub(crate) unsafe fn with_db_mut(
         };
         let result = {
             let mut guard = h.shared.lock();
-            catch_unwind(AssertUnwindSafe(|| f(&mut guard)))
-                .unwrap_or_else(|p| Err(Failure::panic(p)))
+            let result = catch_unwind(AssertUnwindSafe(|| f(&mut guard)))
+                .unwrap_or_else(|p| Err(Failure::panic(p)));
+            explain_stale_snapshot(&guard, result)
         };
         finish(Some(&h.shared), result)
     })

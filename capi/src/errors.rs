@@ -46,6 +46,10 @@ pub enum govreport_result {
     GOVREPORT_SCHEMA = 11,
     /// Out of memory.
     GOVREPORT_NOMEM = 12,
+    /// Scripted SQL exceeded a size limit (`govreport_set_limits()`: the JSON result, or one
+    /// string or blob value). Nothing above the limit was allocated; select less (LIMIT, fewer
+    /// columns, a cursor) or raise the limit.
+    GOVREPORT_TOOBIG = 13,
     /// `govreport_cursor_step()`: a row is ready.
     GOVREPORT_ROW = 100,
     /// `govreport_cursor_step()`: there are no more rows.
@@ -67,6 +71,7 @@ pub(crate) const GOVREPORT_INTERNAL: i32 = govreport_result::GOVREPORT_INTERNAL 
 pub(crate) const GOVREPORT_INTERRUPTED: i32 = govreport_result::GOVREPORT_INTERRUPTED as i32;
 pub(crate) const GOVREPORT_SCHEMA: i32 = govreport_result::GOVREPORT_SCHEMA as i32;
 pub(crate) const GOVREPORT_NOMEM: i32 = govreport_result::GOVREPORT_NOMEM as i32;
+pub(crate) const GOVREPORT_TOOBIG: i32 = govreport_result::GOVREPORT_TOOBIG as i32;
 pub(crate) const GOVREPORT_ROW: i32 = govreport_result::GOVREPORT_ROW as i32;
 pub(crate) const GOVREPORT_DONE: i32 = govreport_result::GOVREPORT_DONE as i32;
 
@@ -89,6 +94,7 @@ pub extern "C" fn govreport_errstr(code: i32) -> *const c_char {
             GOVREPORT_INTERRUPTED => c"interrupted",
             GOVREPORT_SCHEMA => c"unsupported schema version",
             GOVREPORT_NOMEM => c"out of memory",
+            GOVREPORT_TOOBIG => c"result or value too big",
             GOVREPORT_ROW => c"another row is ready",
             GOVREPORT_DONE => c"no more rows",
             _ => c"unknown result code",
@@ -181,7 +187,7 @@ mod tests {
 
     #[test]
     fn every_code_has_a_text() {
-        for code in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 100, 101] {
+        for code in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 100, 101] {
             // SAFETY: errstr returns a static NUL-terminated string.
             let s = unsafe { CStr::from_ptr(govreport_errstr(code)) };
             assert_ne!(s.to_str().unwrap(), "unknown result code", "{code}");

@@ -44,7 +44,7 @@ pub const GOVREPORT_OPEN_CREATE: u32 = 0x4;
 /// interrupt handle (usable without the mutex) and the handle's last error.
 pub(crate) struct Shared {
     pub(crate) db: Mutex<Db>,
-    pub(crate) interrupt: rusqlite::InterruptHandle,
+    pub(crate) interrupt: govreport::query::InterruptHandle,
     pub(crate) last: Mutex<LastError>,
 }
 
@@ -126,7 +126,7 @@ pub extern "C" fn govreport_sqlite_version() -> *const c_char {
     })
 }
 pub(crate) fn new_handle(db: Db) -> *mut govreport_db {
-    let interrupt = db.connection().get_interrupt_handle();
+    let interrupt = db.interrupt_handle();
     let shared = Arc::new(Shared {
         db: Mutex::new(db),
         interrupt,
@@ -223,8 +223,9 @@ pub unsafe extern "C" fn govreport_close(db: *mut govreport_db) {
 }
 
 /// Stops the query running on this handle (in any thread) as soon as possible: it fails
-/// with `GOVREPORT_INTERRUPTED`. Calls that start after the running ones have stopped are
-/// not affected; with nothing running it does nothing. Safe to call from any thread, does
+/// with `GOVREPORT_INTERRUPTED`. An open cursor counts as running: its next step fails with
+/// `GOVREPORT_INTERRUPTED` (and so does every later step; free it). Calls that start after
+/// the interrupt are not affected, open cursors or not; with nothing running it does nothing. Safe to call from any thread, does
 /// not wait for the handle's lock. NULL is a no-op.
 ///
 /// Requires: `db` must be NULL or an open handle (not closed, also not concurrently with closing).
@@ -236,6 +237,28 @@ pub unsafe extern "C" fn govreport_interrupt(db: *const govreport_db) {
             h.shared.interrupt.interrupt();
         }
     })
+}
+
+/// Sets how long calls on this handle wait for another connection's lock before failing with
+/// `GOVREPORT_BUSY` (default 5000 ms; 0 fails at once). `GOVREPORT_BUSY` means nothing was
+/// changed: retry the whole call after a pause (e.g. 50 ms, doubling up to 1 s, a few
+/// times). Negative `ms` → `GOVREPORT_INVALID_ARGUMENT`.
+///
+/// Requires: `db` must be NULL or an open handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_set_busy_timeout(db: *const govreport_db, ms: i32) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        with_db(db, |db| {
+            let ms = u64::try_from(ms).map_err(|_| {
+                Failure::new(
+                    GOVREPORT_INVALID_ARGUMENT,
+                    format!("invalid argument: busy timeout {ms} ms is negative; give 0 or more"),
+                )
+            })?;
+            Ok(db.set_busy_timeout(std::time::Duration::from_millis(ms))?)
+        })
+    }
 }
 
 /// Frees a string returned by govreport through a `char **out`. NULL is a no-op. Never

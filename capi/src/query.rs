@@ -13,9 +13,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 use std::sync::Arc;
 
-use govreport::query::{ColumnType, CursorId, Params};
+use govreport::query::{ColumnType, CursorId, Params, QueryLimits};
 
-use crate::args::{opt_str_arg, str_arg};
+use crate::args::{Object, opt_str_arg, str_arg};
 use crate::boundary::{Failure, boundary, finish, handle, with_db};
 use crate::errors::*;
 use crate::handle::{Shared, govreport_db};
@@ -75,14 +75,18 @@ impl Drop for Cursor {
 ///
 /// `sql` must be exactly one `SELECT` (or `WITH … SELECT`, `VALUES`) statement. Anything
 /// that would write — INSERT, UPDATE, DELETE, DDL, ATTACH, PRAGMA, transaction control —
-/// is refused with `GOVREPORT_READONLY` before it runs; several statements or none give
-/// `GOVREPORT_INVALID_ARGUMENT`; the query itself runs inside a savepoint that is always
-/// rolled back.
+/// and any function or table outside the allowlist (README "Security": `fts3_tokenizer`,
+/// `load_extension`, `pragma_optimize` …) is refused with `GOVREPORT_READONLY` and a message
+/// naming it, before it runs; several statements or none give `GOVREPORT_INVALID_ARGUMENT`;
+/// the query itself runs in a read transaction that is always rolled back. Bounds
+/// (`govreport_set_limits()`): past the time limit → `GOVREPORT_INTERRUPTED`, a result or
+/// value above its size limit → `GOVREPORT_TOOBIG`.
 ///
 /// `params_json` is NULL (no parameters), a JSON array (positional `?`, `?N`) or a JSON
 /// object (named `:name`, `@name`, `$name`; key with or without the prefix); every
-/// parameter needs a value; values are null, booleans, numbers (integers in int64 range)
-/// or strings. Malformed JSON → `GOVREPORT_INVALID_ARGUMENT`.
+/// parameter needs a value; values are null, booleans, numbers (an integer literal outside
+/// int64 → `GOVREPORT_INVALID_ARGUMENT`, never a REAL) or strings. Malformed JSON →
+/// `GOVREPORT_INVALID_ARGUMENT`.
 ///
 /// Requires: `db` must be NULL or an open handle; `sql` and `params_json` NULL or NUL-terminated
 /// strings; `out` NULL or valid for writing a pointer.
@@ -182,8 +186,9 @@ unsafe fn cursor_mut<'a>(cur: *mut govreport_cursor) -> Result<&'a mut Cursor, F
 
 /// Advances the cursor: `GOVREPORT_ROW` when a row is ready (read it with the column
 /// getters), `GOVREPORT_DONE` when there are no more (and on every later call), or an
-/// error code (`GOVREPORT_INTERRUPTED` after `govreport_interrupt()` …; the same code is
-/// returned again by later calls). The message is in `govreport_last_error_message()` and
+/// error code (`GOVREPORT_INTERRUPTED` after `govreport_interrupt()` while the cursor was
+/// open, or past the time limit of `govreport_set_limits()`, which applies per step …; the
+/// same code is returned again by later calls). The message is in `govreport_last_error_message()` and
 /// in `govreport_errmsg()` of the cursor's handle (if still open).
 ///
 /// Requires: `cur` must be NULL (→ `GOVREPORT_INVALID_ARGUMENT`) or a live cursor, not used by another
@@ -369,6 +374,75 @@ pub unsafe extern "C" fn govreport_cursor_column_double(
     unsafe {
         column(cur, col, true, out, |c, i| {
             Ok(c.shared.lock().cursor_column_double(c.id, i)?)
+        })
+    }
+}
+
+/// The keys of `govreport_set_limits()`.
+const LIMIT_KEYS: &[&str] = &[
+    "max_time_ms",
+    "max_result_bytes",
+    "max_value_bytes",
+    "max_sql_bytes",
+    "max_columns",
+    "max_expr_depth",
+    "soft_heap_bytes",
+];
+
+/// Sets the bounds of scripted SQL (`govreport_query_json()` and cursors) on this handle.
+/// `limits_json` is a JSON object with any of these keys (positive integers; a key not given
+/// keeps its current value); NULL restores every default:
+///
+/// - `"max_time_ms"`: wall time of one call (`query_json`, `query_cursor`, one
+///   `cursor_step`), default 5000; exceeding it → `GOVREPORT_INTERRUPTED`, message naming
+///   the limit;
+/// - `"max_result_bytes"`: bytes of JSON one `govreport_query_json()` may produce, default
+///   33554432 (32 MiB) → `GOVREPORT_TOOBIG`;
+/// - `"max_value_bytes"`: bytes of one string or blob value while scripted SQL runs
+///   (`SQLITE_LIMIT_LENGTH`), default 16777216 (16 MiB) → `GOVREPORT_TOOBIG`;
+/// - `"max_sql_bytes"` (default 100000), `"max_columns"` (default 1000),
+///   `"max_expr_depth"` (default 200): SQLite's limits while scripted SQL is prepared, an
+///   error when exceeded;
+/// - `"soft_heap_bytes"`: SQLite's soft heap limit, default 268435456 (256 MiB), 0 for none;
+///   process-wide (the last value set on any handle wins).
+///
+/// Unknown keys, or values that are not positive integers → `GOVREPORT_INVALID_ARGUMENT` and
+/// nothing changes.
+///
+/// Requires: `db` must be NULL or an open handle; `limits_json` NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_set_limits(
+    db: *const govreport_db,
+    limits_json: *const c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        with_db(db, |db| {
+            let Some(text) = opt_str_arg(limits_json, "limits_json")? else {
+                return Ok(db.set_query_limits(QueryLimits::default())?);
+            };
+            let o = Object::parse(text, "limits_json", LIMIT_KEYS)?;
+            let mut l = db.query_limits();
+            if let Some(ms) = o.opt_usize("max_time_ms")? {
+                l.max_time = std::time::Duration::from_millis(ms as u64);
+            }
+            if let Some(v) = o.opt_usize("max_result_bytes")? {
+                l.max_result_bytes = v;
+            }
+            for (key, slot) in [
+                ("max_value_bytes", &mut l.max_value_bytes),
+                ("max_sql_bytes", &mut l.max_sql_bytes),
+                ("max_columns", &mut l.max_columns),
+                ("max_expr_depth", &mut l.max_expr_depth),
+            ] {
+                if let Some(v) = o.opt_i32(key)? {
+                    *slot = v;
+                }
+            }
+            if let Some(v) = o.opt_i64("soft_heap_bytes")? {
+                l.soft_heap_bytes = v;
+            }
+            Ok(db.set_query_limits(l)?)
         })
     }
 }

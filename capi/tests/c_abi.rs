@@ -237,6 +237,19 @@ fn tracking_c_program_against_the_static_library() {
     run_c_static("tracking_static", TRACKING_C, TRACKING_OK);
 }
 
+const ESCAPE_C: &str = "capi/tests/c/escape_test.c";
+const ESCAPE_OK: &str = " checks, 0 failures";
+
+#[test]
+fn escape_c_program_against_the_shared_library() {
+    run_c_shared("escape_shared", ESCAPE_C, ESCAPE_OK);
+}
+
+#[test]
+fn escape_c_program_under_valgrind() {
+    run_c_valgrind("escape_valgrind", ESCAPE_C, ESCAPE_OK);
+}
+
 #[test]
 fn cpp_program() {
     let dir = work_dir("cpp");

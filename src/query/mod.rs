@@ -4,8 +4,70 @@
 //! exactly one statement that SQLite itself classifies as read-only and that is a query
 //! (`SELECT …`, `WITH … SELECT …` or `VALUES …`); everything else — `INSERT`, `UPDATE`,
 //! `DELETE`, DDL, `ATTACH`, `PRAGMA`, transaction control, several statements in one string —
-//! is refused before anything runs, and the statement then runs inside a savepoint that is
-//! always rolled back, so even a statement that slipped through could not leave a change.
+//! is refused before anything runs. The statement then runs inside a savepoint that is always
+//! rolled back (a read transaction: nothing is written, no write lock is taken).
+//!
+//! # What scripted SQL may do: the authorizer
+//!
+//! While user SQL is prepared and stepped (never while the library runs its own statements,
+//! FTS5's internal ones included), SQLite's authorizer denies by default. Allowed:
+//!
+//! - reading the library's tables and views (those in `sqlite_schema` of `main`, the FTS5
+//!   `search_index` and its shadow tables included) and `sqlite_schema` itself;
+//! - `SELECT`, CTEs (`WITH`, `WITH RECURSIVE`), subqueries, joins, window clauses;
+//! - the table-valued functions `json_each` and `json_tree`;
+//! - the read-only `pragma_*` table-valued functions `pragma_table_info`,
+//!   `pragma_table_xinfo`, `pragma_index_list`, `pragma_index_info`,
+//!   `pragma_foreign_key_list`, `pragma_data_version` and `pragma_query_only` (without an
+//!   argument) — nothing else: `pragma_optimize`, `pragma_journal_mode`, `pragma_user_version`
+//!   … are refused;
+//! - the functions listed below (case-insensitive):
+//!   - core scalar: `abs char coalesce concat concat_ws format glob hex ifnull if iif instr
+//!     length like likelihood likely lower ltrim max min nullif octet_length printf quote
+//!     random randomblob replace round rtrim sign soundex substr substring trim typeof unhex
+//!     unicode unistr unistr_quote unlikely upper zeroblob sqlite_version`;
+//!   - aggregate: `avg count group_concat string_agg sum total` (and `min`/`max`);
+//!   - window: `row_number rank dense_rank percent_rank cume_dist ntile lag lead first_value
+//!     last_value nth_value`;
+//!   - date and time: `date time datetime julianday unixepoch strftime timediff current_date
+//!     current_time current_timestamp`;
+//!   - JSON: `json jsonb json_array jsonb_array json_array_length json_error_position
+//!     json_extract jsonb_extract json_insert jsonb_insert json_object jsonb_object json_patch
+//!     jsonb_patch json_pretty json_quote json_remove jsonb_remove json_replace jsonb_replace
+//!     json_set jsonb_set json_type json_valid json_group_array jsonb_group_array
+//!     json_group_object jsonb_group_object`;
+//!   - math: `acos acosh asin asinh atan atan2 atanh ceil ceiling cos cosh degrees exp floor
+//!     ln log log10 log2 mod pi pow power radians sin sinh sqrt tan tanh trunc` (allowed, but
+//!     the bundled SQLite is built without them: today they are "no such function");
+//!   - full-text search: `match bm25 highlight snippet` on `search_index`.
+//!
+//! Everything else is refused with `SQLITE_READONLY` (C: `GOVREPORT_READONLY`) and a message
+//! naming it, at prepare — before the statement runs: `fts3_tokenizer` (every form),
+//! `fts5()`, `load_extension`, `sqlite_compileoption_*`, any other function, any virtual table
+//! not listed (`fts3tokenize`, `dbstat` …), writes (RETURNING included), `ATTACH`, transaction
+//! control. A `pragma_*` function reached without naming a column is refused when its pragma
+//! is prepared, at the first step, before it runs. SQLite is bundled with FTS3/FTS4 compiled
+//! in (rusqlite's build enables them; `LIBSQLITE3_FLAGS=-USQLITE_ENABLE_FTS3` would remove
+//! them but is a process-environment setting every build, the C one included, would have to
+//! carry), so they stay, unreachable from scripted SQL.
+//!
+//! # Bounds
+//!
+//! [`Db::set_query_limits`] sets a [`QueryLimits`]: wall time per call (default 5 s; then
+//! `SQLITE_INTERRUPT`, C `GOVREPORT_INTERRUPTED`, the message names the limit), bytes of JSON
+//! (32 MiB) and of one value (16 MiB; `SELECT zeroblob(1000000000)` fails at once) as
+//! [`Error::TooBig`] (C `GOVREPORT_TOOBIG`), SQLite's SQL length, column and expression-depth
+//! limits (applied only while user SQL is prepared and run; the library's own statements keep
+//! SQLite's defaults), and SQLite's soft heap limit (process-wide).
+//!
+//! # Interrupts and open cursors
+//!
+//! [`Db::interrupt_handle`] stops what runs at that moment: a statement being stepped, and
+//! every open cursor (its next step fails with `SQLITE_INTERRUPT`). Nothing started after the
+//! interrupt is affected, whether cursors are open or not. A write beside an open cursor works
+//! while no other connection wrote since the cursor's first step; after such a write it fails
+//! with `SQLITE_BUSY_SNAPSHOT` (C: `GOVREPORT_BUSY`, message "free the cursor before writing
+//! on the same handle"), since the cursor holds the older snapshot: free the cursor, then retry.
 //!
 //! ```
 //! let db = govreport::Db::open_default()?;
@@ -33,7 +95,9 @@
 //! for positional parameters (`?`, `?1` …; the array must have one value per parameter) or a
 //! JSON object for named ones (`:name`, `@name`, `$name`; keys may be written with or without
 //! the prefix). Values may be `null`, booleans (bound as 0/1), integers that fit in an `i64`,
-//! other numbers (bound as REAL) and strings; arrays and objects are refused.
+//! numbers with a fraction or an exponent (bound as REAL) and strings; arrays and objects are
+//! refused, and so is an integer literal outside `i64` (`18446744073709551616`, never bound as
+//! a REAL that would silently change it): pass it as a string or write it as `1.8e19`.
 //!
 //! # One engine, two forms
 //!
@@ -59,8 +123,11 @@ use rusqlite::{Connection, Statement};
 use crate::db::Db;
 use crate::error::{Error, Result};
 
+mod guard;
 mod raw;
 
+pub(crate) use guard::Guard;
+pub use guard::{InterruptHandle, QueryLimits};
 pub(crate) use raw::Scripted;
 pub use raw::{ColumnType, CursorId};
 
@@ -83,6 +150,7 @@ impl Params {
         };
         let parsed: serde_json::Value = serde_json::from_str(text)
             .map_err(|e| Error::InvalidArgument(format!("params_json is not valid JSON: {e}")))?;
+        check_integer_literals(text)?;
         match parsed {
             serde_json::Value::Null => Ok(Params::None),
             serde_json::Value::Array(items) => Ok(Params::Positional(
@@ -162,6 +230,46 @@ impl Params {
             }
         }
     }
+}
+
+/// Refuses integer literals (no fraction, no exponent) outside `i64`: serde_json would read
+/// them as doubles, and binding 2^64 as REAL would silently change the value.
+fn check_integer_literals(json: &str) -> Result<()> {
+    let bytes = json.as_bytes();
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+        } else if b == b'"' {
+            in_string = true;
+            i += 1;
+        } else if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len()
+                && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+            {
+                i += 1;
+            }
+            let literal = &json[start..i];
+            if !literal.contains(['.', 'e', 'E']) && literal.parse::<i64>().is_err() {
+                return Err(Error::InvalidArgument(format!(
+                    "params_json: the integer {literal} is out of the range of a 64-bit signed \
+                     integer ({}..={}); pass it as a string, or as a REAL with a fraction or exponent",
+                    i64::MIN,
+                    i64::MAX
+                )));
+            }
+        } else {
+            i += 1;
+        }
+    }
+    Ok(())
 }
 
 fn json_kind(v: &serde_json::Value) -> &'static str {
@@ -328,13 +436,32 @@ pub fn column_keys(stmt: &Statement<'_>) -> Vec<Vec<u8>> {
 }
 
 impl Db {
+    /// Sets the bounds of scripted SQL on this `Db` (see [`QueryLimits`]; the soft heap limit
+    /// is process-wide). Invalid values are refused and the old limits kept.
+    pub fn set_query_limits(&self, limits: QueryLimits) -> Result<()> {
+        self.guard().set_limits(limits)
+    }
+
+    /// The bounds of scripted SQL now in force.
+    pub fn query_limits(&self) -> QueryLimits {
+        self.guard().limits()
+    }
+
+    /// A handle that interrupts, from any thread, what runs on this `Db` at that moment (a
+    /// statement being stepped, or an open cursor) and nothing started after.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        self.guard().interrupt_handle()
+    }
+
     /// Runs one read-only query with bound parameters and returns its rows as a JSON array
     /// of objects (see the [module docs](crate::query) for what is refused, the parameter
     /// forms and the JSON shape).
     ///
     /// Refused SQL fails with an [`Error::Sqlite`] whose code is `SQLITE_READONLY` (a write,
-    /// DDL, `ATTACH`, `PRAGMA` …) or with [`Error::InvalidArgument`] (several statements, none,
-    /// bad parameters); nothing has run then.
+    /// DDL, `ATTACH`, `PRAGMA`, a function or table the authorizer does not allow …) or with
+    /// [`Error::InvalidArgument`] (several statements, none, bad parameters); nothing has run
+    /// then. A result above [`QueryLimits`] fails with [`Error::TooBig`], a query running past
+    /// the time limit with `SQLITE_INTERRUPT`.
     pub fn query_json(&self, sql: &str, params_json: Option<&str>) -> Result<String> {
         let params = Params::from_json(params_json)?;
         let mut out = Vec::with_capacity(256);

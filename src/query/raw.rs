@@ -233,8 +233,9 @@ fn prepare_one(db: &Db, sql: &str) -> Result<(Option<RawStmt>, usize)> {
 }
 
 /// Prepares one read-only query, or refuses it. The checks, in order: the first keyword
-/// (`SELECT`/`WITH`/`VALUES`), exactly one statement, SQLite's own `sqlite3_stmt_readonly()`,
-/// and that the statement returns columns.
+/// (`SELECT`/`WITH`/`VALUES`), the authorizer while SQLite prepares (`guard.rs`: reads of the
+/// library's tables, listed functions), exactly one statement, SQLite's own
+/// `sqlite3_stmt_readonly()`, and that the statement returns columns.
 fn prepare_read_only(db: &Db, sql: &str) -> Result<RawStmt> {
     check_query_keyword(sql)?;
     // SQLite would stop reading at a NUL and run only what precedes it.
@@ -243,14 +244,28 @@ fn prepare_read_only(db: &Db, sql: &str) -> Result<RawStmt> {
             "the SQL holds a NUL character".to_string(),
         ));
     }
-    let (stmt, rest) = prepare_one(db, sql)?;
+    let guard = db.guard();
+    let (stmt, rest) = {
+        let _active = guard.enter(db.connection(), None, true)?;
+        prepare_one(db, sql).map_err(|e| guard.explain(e))?
+    };
     let stmt =
         stmt.ok_or_else(|| Error::InvalidArgument("the SQL holds no statement".to_string()))?;
     let tail = sql.get(rest..).unwrap_or("");
-    if !tail.trim().is_empty() && prepare_one(db, tail)?.0.is_some() {
-        return Err(Error::InvalidArgument(
-            "the SQL holds more than one statement; scripted SQL runs exactly one".to_string(),
-        ));
+    if !tail.trim().is_empty() {
+        // Prepared only to see whether it holds a statement: under the guard all the same.
+        let _active = guard.enter(db.connection(), None, false)?;
+        let more = match prepare_one(db, tail) {
+            Ok((s, _)) => s.is_some(),
+            // A second statement the authorizer refused is a second statement all the same.
+            Err(_) if guard.take_refusal() => true,
+            Err(e) => return Err(e),
+        };
+        if more {
+            return Err(Error::InvalidArgument(
+                "the SQL holds more than one statement; scripted SQL runs exactly one".to_string(),
+            ));
+        }
     }
     // SAFETY: the statement is live.
     if unsafe { sqlite::sqlite3_stmt_readonly(stmt.ptr()) } == 0 {
@@ -290,8 +305,18 @@ pub enum ColumnType {
 #[derive(Debug, Default)]
 pub(crate) struct Scripted {
     cache: RefCell<Vec<(String, RawStmt)>>,
-    cursors: RefCell<Vec<(CursorId, RawStmt)>>,
+    /// Open cursors: id, statement, and the interrupt epoch they were opened in.
+    cursors: RefCell<Vec<(CursorId, RawStmt, u64)>>,
     next_cursor: Cell<u64>,
+}
+
+/// The fewest bytes `value` takes as JSON (exact for everything but text, whose escapes add).
+fn json_size_at_least(value: &ValueRef<'_>) -> usize {
+    match value {
+        ValueRef::Null | ValueRef::Integer(_) | ValueRef::Real(_) => 1,
+        ValueRef::Text(t) => t.len() + 2,
+        ValueRef::Blob(b) => 2 * b.len() + 2,
+    }
 }
 
 /// Resets a statement when dropped, so that it holds no read transaction and no row.
@@ -344,9 +369,19 @@ impl Db {
         // Declared in this order so that the statement is reset before the savepoint rolls back.
         let _rollback = super::RolledBack::begin(self.connection())?;
         let _reset = ResetOnDrop(stmt);
+        let guard = self.guard();
+        let _active = guard.enter(self.connection(), None, false)?;
+        let max = guard.limits().max_result_bytes;
+        let too_big = || {
+            Error::TooBig(format!(
+                "the JSON result is larger than the limit of {max} bytes \
+                 (QueryLimits::max_result_bytes, \"max_result_bytes\" in govreport_set_limits); \
+                 select fewer rows or columns, or page with LIMIT/OFFSET or a cursor"
+            ))
+        };
         out.push(b'[');
         let mut first = true;
-        while stmt.step()? {
+        while stmt.step().map_err(|e| guard.explain(e))? {
             out.push(if first { b'{' } else { b',' });
             if !first {
                 out.push(b'{');
@@ -359,7 +394,15 @@ impl Db {
                 }
                 out.extend_from_slice(&keys[start..end]);
                 start = end;
-                write_json_value(out, stmt.value(i));
+                let value = stmt.value(i);
+                // Checked before writing (a blob doubles in hex), and after (text escapes).
+                if out.len() + json_size_at_least(&value) + 2 > max {
+                    return Err(too_big());
+                }
+                write_json_value(out, value);
+                if out.len() + 2 > max {
+                    return Err(too_big());
+                }
             }
             out.push(b'}');
         }
@@ -394,23 +437,44 @@ impl Db {
     /// # Ok::<(), govreport::Error>(())
     /// ```
     pub fn cursor_open(&self, sql: &str, params: &Params) -> Result<CursorId> {
+        let epoch = self.guard().epoch();
         let stmt = prepare_read_only(self, sql)?;
         stmt.bind(params)?;
         let scripted = self.scripted();
         let id = CursorId(scripted.next_cursor.get());
         scripted.next_cursor.set(id.0 + 1);
-        scripted.cursors.borrow_mut().push((id, stmt));
+        scripted.cursors.borrow_mut().push((id, stmt, epoch));
         Ok(id)
+    }
+
+    /// Runs `f` on the statement of an open cursor (and the epoch it was opened in).
+    fn with_cursor_epoch<T>(
+        &self,
+        id: CursorId,
+        f: impl FnOnce(&RawStmt, u64) -> Result<T>,
+    ) -> Result<T> {
+        let cursors = self.scripted().cursors.borrow();
+        let (_, stmt, epoch) = cursors
+            .iter()
+            .find(|(c, _, _)| *c == id)
+            .ok_or_else(|| Error::InvalidArgument(format!("cursor {} is not open", id.0)))?;
+        f(stmt, *epoch)
     }
 
     /// Runs `f` on the statement of an open cursor.
     fn with_cursor<T>(&self, id: CursorId, f: impl FnOnce(&RawStmt) -> Result<T>) -> Result<T> {
-        let cursors = self.scripted().cursors.borrow();
-        let (_, stmt) = cursors
+        self.with_cursor_epoch(id, |s, _| f(s))
+    }
+
+    /// Whether a cursor of this `Db` is between its first step and its end (it then holds a
+    /// read transaction, so a write on this `Db` sees the file as of the cursor's start).
+    pub fn has_active_cursor(&self) -> bool {
+        self.scripted()
+            .cursors
+            .borrow()
             .iter()
-            .find(|(c, _)| *c == id)
-            .ok_or_else(|| Error::InvalidArgument(format!("cursor {} is not open", id.0)))?;
-        f(stmt)
+            // SAFETY: the statement is live; sqlite3_stmt_busy only reads it.
+            .any(|(_, s, _)| unsafe { sqlite::sqlite3_stmt_busy(s.ptr()) } != 0)
     }
 
     /// Checks a column index of an open cursor.
@@ -426,8 +490,26 @@ impl Db {
     }
 
     /// Advances a cursor: `true` when a row is ready, `false` when there are no more.
+    ///
+    /// An interrupt ([`Db::interrupt_handle`]) requested while the cursor is open makes this
+    /// and every later step of that cursor fail with `SQLITE_INTERRUPT`; each step runs under
+    /// the [`crate::query::QueryLimits`] (the time limit is per step).
     pub fn cursor_step(&self, id: CursorId) -> Result<bool> {
-        self.with_cursor(id, RawStmt::step)
+        self.with_cursor_epoch(id, |stmt, epoch| {
+            let guard = self.guard();
+            if guard.interrupted_since(epoch) {
+                return Err(Error::Sqlite(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(sqlite::SQLITE_INTERRUPT),
+                    Some(
+                        "interrupted: the cursor was open when an interrupt was requested; \
+                          free it and run the query again"
+                            .to_string(),
+                    ),
+                )));
+            }
+            let _active = guard.enter(self.connection(), Some(epoch), false)?;
+            stmt.step().map_err(|e| guard.explain(e))
+        })
     }
 
     /// The result column names of a cursor (known before the first step).
@@ -489,7 +571,7 @@ impl Db {
         // Taken out first so that the statement is finalized after the borrow ends.
         let stmt = {
             let mut cursors = self.scripted().cursors.borrow_mut();
-            let i = cursors.iter().position(|(c, _)| *c == id);
+            let i = cursors.iter().position(|(c, _, _)| *c == id);
             i.map(|i| cursors.remove(i))
         };
         drop(stmt);
