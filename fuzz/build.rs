@@ -23,7 +23,14 @@ fn main() {
         .collect();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
-        .args(["build", "--release", "-p", "govreport-capi", "--target", &target])
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "govreport-capi",
+            "--target",
+            &target,
+        ])
         .arg("--manifest-path")
         .arg(root.join("Cargo.toml"))
         .arg("--target-dir")
@@ -32,7 +39,10 @@ fn main() {
         .env_remove("RUSTFLAGS")
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "building capi/ for the fuzz targets failed");
+    assert!(
+        status.success(),
+        "building capi/ for the fuzz targets failed"
+    );
     let lib_dir = out.join(&target).join("release");
     // The targets ask the loader for the soname.
     let soname = lib_dir.join("libgovreport.so.0");

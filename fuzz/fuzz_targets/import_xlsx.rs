@@ -16,7 +16,11 @@ fuzz_target!(|data: &[u8]| {
     } else {
         b"\0"
     };
-    let options = if options.len() > 1 { options.as_ptr().cast() } else { std::ptr::null() };
+    let options = if options.len() > 1 {
+        options.as_ptr().cast()
+    } else {
+        std::ptr::null()
+    };
     let db = Handle::open_default();
     if which & 1 == 0 {
         db.string_call("register_import_projects", |o| {

@@ -21,7 +21,9 @@ fuzz_target!(|data: &[u8]| {
             });
         }
         1 => {
-            db.check("task_add", unsafe { govreport_task_add(db.0, p.ptr(0), &mut id) });
+            db.check("task_add", unsafe {
+                govreport_task_add(db.0, p.ptr(0), &mut id)
+            });
         }
         2 => {
             db.check("progress_append", unsafe {

@@ -58,8 +58,7 @@ unsafe extern "C" {
     ) -> i32;
     pub fn govreport_targets_json(db: *const Db, f: *const c_char, out: *mut *mut c_char) -> i32;
     pub fn govreport_results_json(db: *const Db, f: *const c_char, out: *mut *mut c_char) -> i32;
-    pub fn govreport_projects_json(db: *const Db, f: *const c_char, out: *mut *mut c_char)
-    -> i32;
+    pub fn govreport_projects_json(db: *const Db, f: *const c_char, out: *mut *mut c_char) -> i32;
     pub fn govreport_places_json(db: *const Db, f: *const c_char, out: *mut *mut c_char) -> i32;
     pub fn govreport_evaluate_targets_json(
         db: *const Db,
@@ -75,8 +74,7 @@ unsafe extern "C" {
     ) -> i32;
     pub fn govreport_org_unit_add(db: *const Db, json: *const c_char, out_id: *mut i64) -> i32;
     pub fn govreport_task_add(db: *const Db, json: *const c_char, out_id: *mut i64) -> i32;
-    pub fn govreport_progress_append(db: *const Db, json: *const c_char, out_id: *mut i64)
-    -> i32;
+    pub fn govreport_progress_append(db: *const Db, json: *const c_char, out_id: *mut i64) -> i32;
     pub fn govreport_progress_append_batch(
         db: *const Db,
         json: *const c_char,
@@ -139,7 +137,9 @@ impl Handle {
         }
         assert_eq!(rc, OK, "{what}: a result with code {rc}");
         // SAFETY: a string the library returned, freed once here.
-        let s = unsafe { CStr::from_ptr(out) }.to_string_lossy().into_owned();
+        let s = unsafe { CStr::from_ptr(out) }
+            .to_string_lossy()
+            .into_owned();
         // SAFETY: as above.
         unsafe { govreport_string_free(out) };
         Some(s)
@@ -186,10 +186,7 @@ impl Parts {
 /// A file of this process's own in the temp dir, for the import entry points (which take a
 /// path): rewritten with each input.
 pub fn input_file(ext: &str, data: &[u8]) -> CString {
-    let path = std::env::temp_dir().join(format!(
-        "govreport-fuzz-{}.{ext}",
-        std::process::id()
-    ));
+    let path = std::env::temp_dir().join(format!("govreport-fuzz-{}.{ext}", std::process::id()));
     std::fs::write(&path, data).expect("the temp dir is writable");
     CString::new(path.into_os_string().into_encoded_bytes()).expect("no NUL in a temp path")
 }
