@@ -22,7 +22,16 @@ fn main() {
         .map(str::to_string)
         .collect();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
+    let mut cmd = Command::new(cargo);
+    // This script's own build environment (CARGO_CFG_SANITIZE above all, which the C
+    // compiler's build helper turns into -fsanitize) must not leak into the nested build.
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy().into_owned();
+        if key.starts_with("CARGO_") && key != "CARGO_HOME" {
+            cmd.env_remove(key);
+        }
+    }
+    let status = cmd
         .args([
             "build",
             "--release",
