@@ -70,15 +70,43 @@ fn configure(conn: &Connection) -> Result<()> {
 fn initialize(conn: &mut Connection) -> Result<()> {
     configure(conn)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    schema::apply(&tx, 0)?;
-    for files in seed::BUILTIN {
-        let parsed = files.parse()?;
-        seed::load(&tx, &parsed, files.report_txt)?;
-    }
-    crate::search::rebuild_index(&tx)?;
-    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    fill_new(&tx)?;
     tx.commit()?;
     Ok(())
+}
+
+/// The schema and every built-in report, written inside `tx` into an empty database.
+fn fill_new(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    schema::apply(tx, 0)?;
+    for files in seed::BUILTIN {
+        let parsed = files.parse()?;
+        seed::load(tx, &parsed, files.report_txt)?;
+    }
+    crate::search::rebuild_index(tx)?;
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    Ok(())
+}
+
+/// Initializes a file that looked new (version 0, no table) under the write lock, and returns
+/// the version it has afterwards. Several processes may create the same path at once: the
+/// version and the tables are read again inside `BEGIN IMMEDIATE`, so only the first
+/// initializes and the others find its committed schema (as [`migrate`] does).
+fn initialize_file(conn: &mut Connection, path: &Path) -> Result<i64> {
+    configure(conn)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version != 0 {
+        return Ok(version);
+    }
+    let tables: i64 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+    if tables > 0 {
+        return Err(Error::NotAGovreportDatabase {
+            path: PathBuf::from(path),
+        });
+    }
+    fill_new(&tx)?;
+    tx.commit()?;
+    Ok(SCHEMA_VERSION)
 }
 
 /// On-disk files are written in WAL mode, so readers never block the writer and a killed
@@ -149,7 +177,9 @@ impl Db {
     /// A new file gets the schema and the built-in data. A file with an older schema is
     /// migrated inside one transaction (unless `mode` is read-only, which fails with
     /// [`Error::SchemaTooOld`]). A file from a newer govreport fails with
-    /// [`Error::SchemaTooNew`] and is left untouched.
+    /// [`Error::SchemaTooNew`], one with a negative version with [`Error::SchemaUnknown`];
+    /// both are left untouched. Any number of processes may create the same new path at once:
+    /// one initializes it, under the write lock, and the others open what it wrote.
     pub fn open_with(path: impl AsRef<Path>, mode: OpenMode) -> Result<Db> {
         let path = path.as_ref();
         let flags = match mode {
@@ -160,22 +190,14 @@ impl Db {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags)?;
         conn.busy_timeout(DEFAULT_BUSY_TIMEOUT)?;
-        let version = schema_version(&conn)?;
+        let mut version = schema_version(&conn)?;
         let owned = || PathBuf::from(path);
-        if version > SCHEMA_VERSION {
-            return Err(Error::SchemaTooNew {
-                path: owned(),
-                found: version,
-                supported: SCHEMA_VERSION,
-            });
-        }
         if version == 0 {
             let tables: i64 =
                 conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
             if tables > 0 {
                 return Err(Error::NotAGovreportDatabase { path: owned() });
             }
-            set_wal(&conn, mode, path)?;
             if mode == OpenMode::ReadOnly {
                 return Err(Error::SchemaTooOld {
                     path: owned(),
@@ -183,7 +205,27 @@ impl Db {
                     required: SCHEMA_VERSION,
                 });
             }
-            initialize(&mut conn)?;
+            set_wal(&conn, mode, path)?;
+            // Another process may have initialized it meanwhile: then its version counts.
+            version = initialize_file(&mut conn, path)?;
+        }
+        // Checked before anything is written to a file that is not new.
+        if version > SCHEMA_VERSION {
+            return Err(Error::SchemaTooNew {
+                path: owned(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if version < 0 {
+            return Err(Error::SchemaUnknown {
+                path: owned(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if version == SCHEMA_VERSION {
+            set_wal(&conn, mode, path)?;
         } else if version < SCHEMA_VERSION {
             if mode == OpenMode::ReadOnly {
                 return Err(Error::SchemaTooOld {
@@ -195,8 +237,6 @@ impl Db {
             set_wal(&conn, mode, path)?;
             configure(&conn)?;
             migrate(&mut conn, version)?;
-        } else {
-            set_wal(&conn, mode, path)?;
         }
         configure(&conn)?;
         Db::wrap(conn)

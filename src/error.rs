@@ -25,6 +25,22 @@ pub enum Error {
         supported: i64,
     },
 
+    /// The file's schema version is not one any govreport writes (zero with no tables is a
+    /// new file; negative numbers never are). Nothing was changed; the file was made or
+    /// altered by another program: restore it from a backup.
+    #[error(
+        "{path}: database schema version {found} is not a govreport version (1 to {supported}); \
+         the file was not changed: it was altered by another program, restore it from a backup"
+    )]
+    SchemaUnknown {
+        /// The file that was opened.
+        path: PathBuf,
+        /// The `user_version` found in the file.
+        found: i64,
+        /// The newest schema version this library knows.
+        supported: i64,
+    },
+
     /// The file has an older schema and was opened read-only, so it cannot be migrated.
     /// Open it read-write once to migrate it.
     #[error(

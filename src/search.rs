@@ -31,7 +31,9 @@
 //! substring of its text, ASCII letters compared case-insensitively (the semantics of SQLite's
 //! `LIKE '%term%'`, ANDed). Nothing in the query is syntax: `"`, `*`, `OR`, `NEAR(`, `-`, `:`
 //! are characters to look for. A query with no term (empty, only whitespace) is rejected with
-//! [`Error::InvalidArgument`]. The hits are exactly those of a substring scan: the index only
+//! [`Error::InvalidArgument`], and so is one longer than [`MAX_QUERY_BYTES`] (4 KiB) or with
+//! more than [`MAX_QUERY_TERMS`] (64) distinct terms (the message names the limit); repeated
+//! terms count once. The hits are exactly those of a substring scan: the index only
 //! chooses candidates, and every candidate is rechecked against its original text.
 //!
 //! # The index
@@ -91,6 +93,8 @@
 //! changes records directly through SQL must call [`Db::rebuild_search_index`] (or
 //! [`rebuild_index`]) afterwards; until then new text is not found (a removed or changed record
 //! never produces a false hit, thanks to the recheck).
+
+use std::collections::HashSet;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -370,12 +374,36 @@ pub fn index_tokens(text: &str) -> String {
     out
 }
 
-/// Splits a query into its terms (ASCII lowercased). Fails on a query without any term.
+/// The longest query [`Db::search`] accepts, in bytes of UTF-8 (4 KiB): far above any
+/// query a person types, and it keeps the work of one search bounded.
+pub const MAX_QUERY_BYTES: usize = 4096;
+
+/// The most distinct terms a query may have: every term is a condition each candidate is
+/// rechecked against, so their number multiplies the work.
+pub const MAX_QUERY_TERMS: usize = 64;
+
+/// Splits a query into its distinct terms (ASCII lowercased), in order of first occurrence.
+/// Fails on a query without any term and on one above [`MAX_QUERY_BYTES`] or
+/// [`MAX_QUERY_TERMS`]; the work is linear in the query's length.
 fn query_terms(query: &str) -> Result<Vec<String>> {
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(Error::InvalidArgument(format!(
+            "search query of {} bytes: at most {MAX_QUERY_BYTES} bytes are accepted; \
+             search for fewer or shorter words",
+            query.len()
+        )));
+    }
     let mut terms: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for t in query.split_whitespace() {
         let t = t.to_ascii_lowercase();
-        if !terms.contains(&t) {
+        if seen.insert(t.clone()) {
+            if terms.len() == MAX_QUERY_TERMS {
+                return Err(Error::InvalidArgument(format!(
+                    "search query with more than {MAX_QUERY_TERMS} distinct words: at most \
+                     {MAX_QUERY_TERMS} are accepted; search for fewer words"
+                )));
+            }
             terms.push(t);
         }
     }
@@ -402,6 +430,7 @@ pub fn fts_expression(query: &str) -> Result<Option<String>> {
 
 fn expression_for(terms: &[String]) -> Option<String> {
     let mut parts: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for term in terms {
         // The term's runs of letters and digits, as the index cuts them.
         let mut runs: Vec<Vec<char>> = vec![Vec::new()];
@@ -429,7 +458,7 @@ fn expression_for(terms: &[String]) -> Option<String> {
                     format!("\"{}\"", bigrams.join(" "))
                 }
             };
-            if !parts.contains(&part) {
+            if seen.insert(part.clone()) {
                 parts.push(part);
             }
         }

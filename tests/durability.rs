@@ -2,7 +2,9 @@
 //!
 //! * a process SIGKILLed in the middle of a 200,000-record import leaves the file intact
 //!   (`PRAGMA integrity_check` = ok) with all or none of the import;
-//! * two processes appending progress at the same time lose no record.
+//! * two processes appending progress at the same time lose no record;
+//! * eight processes creating the same new file at once all succeed, with one initialized
+//!   file (20 trials).
 //!
 //! The child processes are this test binary itself, re-run on the hidden test
 //! `child_process` with `GOVREPORT_DURABILITY_CHILD` set (no extra binary to build).
@@ -23,6 +25,8 @@ const CHILD_ENV: &str = "GOVREPORT_DURABILITY_CHILD";
 const DB_ENV: &str = "GOVREPORT_DURABILITY_DB";
 const IMPORT_SIZE: usize = 200_000;
 const APPENDS: usize = 2_000;
+const CREATORS: usize = 8;
+const CREATE_TRIALS: usize = 20;
 
 /// Real targets of the built-in report with their units (城镇新增就业7400人 …).
 const TARGETS: &[(i64, &str)] = &[
@@ -50,6 +54,9 @@ fn child_process() {
         return;
     };
     let path = PathBuf::from(std::env::var(DB_ENV).unwrap());
+    if mode == "create" {
+        return create_trials(&path);
+    }
     let mut db = Db::open_with(&path, OpenMode::ReadWrite).unwrap();
     match mode.as_str() {
         // One transaction of IMPORT_SIZE records; "pause": stop half-way and wait to be killed.
@@ -83,6 +90,31 @@ fn child_process() {
                 append_retrying_busy(&mut db, &record(i, writer));
             }
             println!("DONE");
+        }
+    }
+}
+
+/// The child side of the creation race: for each trial, waits for the parent's go file, then
+/// opens the trial's new path with CREATE at the same moment as the other children, and
+/// prints `TRIAL t OK` or `TRIAL t ERR message`.
+fn create_trials(dir: &Path) {
+    for t in 0..CREATE_TRIALS {
+        let go = dir.join(format!("go-{t}"));
+        let waiting = Instant::now();
+        while !go.exists() {
+            assert!(
+                waiting.elapsed() < Duration::from_secs(120),
+                "no go from the parent"
+            );
+            std::thread::yield_now();
+        }
+        match Db::open_with(dir.join(format!("new-{t}.db")), OpenMode::Create) {
+            Ok(db) => {
+                let reports = db.reports().map(|r| r.len());
+                drop(db);
+                println!("TRIAL {t} OK {reports:?}");
+            }
+            Err(e) => println!("TRIAL {t} ERR {e}"),
         }
     }
 }
@@ -265,6 +297,71 @@ fn two_processes_appending_at_once_lose_no_record() {
     eprintln!(
         "two writers: {} records in {:?}, {switches} hand-overs",
         2 * APPENDS,
+        started.elapsed()
+    );
+}
+
+/// Reads the child's lines until the one that reports trial `t`, and returns what follows it.
+fn trial_result(out: &mut BufReader<ChildStdout>, t: usize) -> String {
+    let tag = format!("TRIAL {t} ");
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "child ended before trial {t}"
+        );
+        if let Some(at) = line.find(&tag) {
+            return line[at + tag.len()..].trim_end().to_string();
+        }
+    }
+}
+
+#[test]
+fn eight_processes_creating_one_new_file_at_once_all_succeed() {
+    let dir = TempDir::new("create-race");
+    let started = Instant::now();
+    let mut children: Vec<_> = (0..CREATORS).map(|_| spawn("create", dir.path())).collect();
+    let mut failures = Vec::new();
+    for t in 0..CREATE_TRIALS {
+        std::fs::write(dir.file(&format!("go-{t}")), b"go").unwrap();
+        for (c, (_, out)) in children.iter_mut().enumerate() {
+            let result = trial_result(out, t);
+            // Every opener sees the one built-in report.
+            if result != "OK Ok(1)" {
+                failures.push(format!("trial {t}, process {c}: {result}"));
+            }
+        }
+        let path = dir.file(&format!("new-{t}.db"));
+        let conn = Connection::open(&path).unwrap();
+        let (version, reports): (i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version),
+                        (SELECT count(*) FROM report)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (version, reports),
+            (govreport::SCHEMA_VERSION, 1),
+            "trial {t}"
+        );
+        drop(conn);
+        check_intact(&path);
+    }
+    for (child, _) in &mut children {
+        assert!(child.wait().unwrap().success());
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} opens failed:\n{}",
+        failures.len(),
+        CREATORS * CREATE_TRIALS,
+        failures.join("\n")
+    );
+    eprintln!(
+        "{CREATORS} processes x {CREATE_TRIALS} trials: 0 failures in {:?}",
         started.elapsed()
     );
 }

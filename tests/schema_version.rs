@@ -534,6 +534,68 @@ fn a_newer_file_is_refused_with_a_clear_error_and_left_untouched() {
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 
+/// Every `user_version` outside 1..=SCHEMA_VERSION is refused in every mode, before anything
+/// is written: the file's bytes stay the same (a negative version used to get a migration).
+#[test]
+fn a_version_outside_the_known_range_is_refused_and_the_file_left_untouched() {
+    let dir = TempDir::new("bad-version");
+    let cases = [
+        -5,
+        -1,
+        i64::from(i32::MIN),
+        SCHEMA_VERSION + 1,
+        i64::from(i32::MAX),
+    ];
+    for (n, version) in cases.into_iter().enumerate() {
+        let path = dir.file(&format!("v{n}.db"));
+        drop(Db::open(&path).unwrap());
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", version)
+            .unwrap();
+        let before = std::fs::read(&path).unwrap();
+        for mode in [OpenMode::Create, OpenMode::ReadWrite, OpenMode::ReadOnly] {
+            let err = Db::open_with(&path, mode).unwrap_err();
+            match &err {
+                Error::SchemaUnknown {
+                    found, supported, ..
+                } if version < 0 => {
+                    assert_eq!((*found, *supported), (version, SCHEMA_VERSION));
+                    assert!(
+                        err.to_string().contains("restore it from a backup"),
+                        "{err}"
+                    );
+                }
+                Error::SchemaTooNew { found, .. } if version > SCHEMA_VERSION => {
+                    assert_eq!(*found, version);
+                }
+                other => panic!("version {version}, {mode:?}: unexpected {other}"),
+            }
+            assert!(err.to_string().contains("not changed"), "{err}");
+            assert_eq!(
+                std::fs::read(&path).unwrap(),
+                before,
+                "version {version}, {mode:?}"
+            );
+        }
+    }
+    // Version 0 with tables present: another program's database, left as it is.
+    let path = dir.file("zero.db");
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch("CREATE TABLE report (id INTEGER); INSERT INTO report VALUES (1)")
+        .unwrap();
+    let before = std::fs::read(&path).unwrap();
+    for mode in [OpenMode::Create, OpenMode::ReadWrite, OpenMode::ReadOnly] {
+        let err = Db::open_with(&path, mode).unwrap_err();
+        assert!(
+            matches!(err, Error::NotAGovreportDatabase { .. }),
+            "{mode:?}: {err}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), before, "{mode:?}");
+    }
+}
+
 #[test]
 fn a_foreign_database_and_a_missing_file_are_refused() {
     let dir = TempDir::new("foreign");

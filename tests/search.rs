@@ -418,3 +418,53 @@ fn a_version_2_file_is_migrated_with_its_index() {
     drop(db);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `n` distinct terms (`w0 w1 …`), as the quadratic-time reproducer of issue 10 used.
+fn many_terms(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("w{i}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn queries_above_the_caps_are_refused_fast_naming_the_cap() {
+    use govreport::search::{MAX_QUERY_BYTES, MAX_QUERY_TERMS};
+    let db = Db::open_default().unwrap();
+    let opts = SearchOptions::default();
+    // 10k and 80k terms took 0.35 s and 35 s (quadratic in the distinct terms) before the caps.
+    for n in [10_000, 80_000] {
+        let q = many_terms(n);
+        let started = std::time::Instant::now();
+        let err = db.search(&q, &opts).unwrap_err();
+        let took = started.elapsed();
+        assert!(matches!(err, Error::InvalidArgument(_)), "{err}");
+        assert!(
+            err.to_string().contains(&MAX_QUERY_BYTES.to_string()),
+            "{err}"
+        );
+        assert!(
+            took < std::time::Duration::from_millis(50),
+            "{n} terms: {took:?}"
+        );
+    }
+    // Under the byte cap, the term cap: 64 distinct terms are searched, 65 are refused.
+    let at_cap = many_terms(MAX_QUERY_TERMS);
+    assert!(db.search(&at_cap, &opts).unwrap().is_empty());
+    let above = many_terms(MAX_QUERY_TERMS + 1);
+    let err = db.search(&above, &opts).unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)), "{err}");
+    assert!(err.to_string().contains("at most 64"), "{err}");
+    // Repeated terms count once (case-insensitively): 1,000 copies of two words are searched.
+    let repeated = "储能 Hydrogen hydrogen ".repeat(150);
+    assert!(repeated.len() <= MAX_QUERY_BYTES);
+    assert_eq!(
+        keys(&db.search(&repeated, &opts).unwrap()),
+        keys(&db.search("储能 hydrogen", &opts).unwrap())
+    );
+    // The byte cap is exact: 4096 bytes are accepted, 4097 refused.
+    let exact = "a".repeat(MAX_QUERY_BYTES);
+    assert!(db.search(&exact, &opts).is_ok());
+    let err = db.search(&format!("{exact}a"), &opts).unwrap_err();
+    assert!(err.to_string().contains("at most 4096 bytes"), "{err}");
+}

@@ -101,6 +101,7 @@ pub(crate) fn code_for(e: &Error) -> (i32, i32) {
         Error::Sqlite(s) => code_for_rusqlite(s),
         Error::SchemaTooNew { .. }
         | Error::SchemaTooOld { .. }
+        | Error::SchemaUnknown { .. }
         | Error::NotAGovreportDatabase { .. } => (GOVREPORT_SCHEMA, 0),
         Error::InvalidArgument(_) => (GOVREPORT_INVALID_ARGUMENT, 0),
         Error::TooBig(_) => (GOVREPORT_TOOBIG, 0),
