@@ -3,8 +3,8 @@
 //! a clear error and change nothing.
 
 use govreport::tracking::{
-    EvaluationConfig, Light, NewProgress, NewTask, ProjectFields, Status, SubItem, SubjectKind,
-    ValueSource,
+    EvaluationConfig, Light, NewMilestone, NewProgress, NewTask, ProjectFields, Status, SubItem,
+    SubjectKind, ValueSource,
 };
 use govreport::{Db, Error, StatusCode};
 
@@ -79,8 +79,14 @@ fn units_and_a_task_hierarchy_with_deadlines_from_the_target() {
             responsible_person: Some("王敏".into()),
             notes: Some("按月调度".into()),
             milestones: vec![
-                ("2024-06-30".into(), "完成全年目标的50%".into()),
-                ("2024-12-31".into(), "完成7400人".into()),
+                NewMilestone {
+                    due_date: "2024-06-30".into(),
+                    description: "完成全年目标的50%".into(),
+                },
+                NewMilestone {
+                    due_date: "2024-12-31".into(),
+                    description: "完成7400人".into(),
+                },
             ],
             ..Default::default()
         })
@@ -189,7 +195,10 @@ fn bad_units_and_tasks_fail_clearly_and_change_nothing() {
         (
             NewTask {
                 title: "x".into(),
-                milestones: vec![("2024-13-01".into(), "m".into())],
+                milestones: vec![NewMilestone {
+                    due_date: "2024-13-01".into(),
+                    description: "m".into(),
+                }],
                 ..Default::default()
             },
             "milestone due_date",

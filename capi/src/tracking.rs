@@ -10,15 +10,12 @@
 
 use std::ffi::c_char;
 
-use serde_json::Value;
-
 use crate::args::{self as input, Object, opt_str_arg, str_arg};
 use crate::boundary::{Failure, with_db_mut};
 use crate::handle::govreport_db;
 use crate::out::{Out, clear_out, json, put_string, string_call, string_out};
-use govreport::projects::StatusCode;
 use govreport::tracking::{
-    EvaluationConfig, NewProgress, NewTask, ProjectFields, SubItem, SubjectKind,
+    EvaluationConfig, NewOrgUnit, NewProgress, NewTask, SubItem, SubjectKind,
 };
 
 /// Sets `*p = 0` before anything else is checked, so that it is 0 after every failure, a
@@ -42,60 +39,6 @@ unsafe fn int_out(p: *mut i64, name: &str) -> Result<Out<i64>, Failure> {
     Ok(out)
 }
 
-const UNIT_KEYS: &[&str] = &["name", "parent_id"];
-
-const TASK_KEYS: &[&str] = &[
-    "report_id",
-    "parent_id",
-    "title",
-    "target_id",
-    "project_id",
-    "planned_value",
-    "unit",
-    "lead_unit_id",
-    "support_unit_ids",
-    "responsible_person",
-    "deadline",
-    "notes",
-    "milestones",
-];
-
-const MILESTONE_KEYS: &[&str] = &["due_date", "description"];
-
-const SUB_ITEM_KEYS: &[&str] = &[
-    "title",
-    "planned_value",
-    "lead_unit",
-    "responsible_person",
-    "deadline",
-];
-
-const PROGRESS_KEYS: &[&str] = &[
-    "subject_kind",
-    "subject_id",
-    "period",
-    "value",
-    "unit",
-    "cumulative",
-    "progress_text",
-    "problems",
-    "next_steps",
-    "reported_by",
-    "reported_at",
-    "supersedes_id",
-    "project",
-];
-
-const PROJECT_FIELD_KEYS: &[&str] = &[
-    "invested_period",
-    "invested_to_date",
-    "invest_unit",
-    "status",
-    "physical_progress",
-    "planned_start",
-    "actual_start",
-];
-
 const CONFIG_KEYS: &[&str] = &[
     "as_of",
     "ahead_margin",
@@ -106,95 +49,23 @@ const CONFIG_KEYS: &[&str] = &[
     "report_id",
 ];
 
-fn new_task(o: &Object) -> Result<NewTask, Failure> {
-    let mut milestones = Vec::new();
-    if let Some(items) = o.opt_array("milestones")? {
-        for (i, item) in items.iter().enumerate() {
-            let m = Object::new(
-                item.clone(),
-                &format!("task_json milestone {}", i + 1),
-                MILESTONE_KEYS,
-                false,
-            )?;
-            milestones.push((m.string("due_date")?, m.string("description")?));
-        }
-    }
-    Ok(NewTask {
-        report_id: o.opt_i64("report_id")?,
-        parent_id: o.opt_i64("parent_id")?,
-        title: o.string("title")?,
-        target_id: o.opt_i64("target_id")?,
-        project_id: o.opt_i64("project_id")?,
-        planned_value: o.opt_f64("planned_value")?,
-        unit: o.opt_string("unit")?,
-        lead_unit_id: o.opt_i64("lead_unit_id")?,
-        support_unit_ids: o.i64_array("support_unit_ids")?,
-        responsible_person: o.opt_string("responsible_person")?,
-        deadline: o.opt_string("deadline")?,
-        notes: o.opt_string("notes")?,
-        milestones,
-    })
+/// One record argument (`what` names it in errors) read into a library input type through its
+/// serde shape: the fields, their types and the required ones are the type's.
+fn record_arg<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, Failure> {
+    input::record(&input::parse(text, what)?, what)
 }
 
-fn sub_item(value: Value, n: usize) -> Result<SubItem, Failure> {
-    let o = Object::new(value, &format!("sub-item {n}"), SUB_ITEM_KEYS, false)?;
-    Ok(SubItem {
-        title: o.string("title")?,
-        planned_value: o.opt_f64("planned_value")?,
-        lead_unit: o.opt_string("lead_unit")?,
-        responsible_person: o.opt_string("responsible_person")?,
-        deadline: o.opt_string("deadline")?,
-    })
-}
-
-/// One progress record from a JSON object; `what` names it in errors.
-fn new_progress(value: Value, what: &str) -> Result<NewProgress, Failure> {
-    let o = Object::new(value, what, PROGRESS_KEYS, false)?;
-    let kind = o.string("subject_kind")?;
-    let subject_kind = SubjectKind::from_code(&kind).map_err(|_| {
-        o.bad(
-            "subject_kind",
-            &format!("{kind:?} is not one of target, task, project, register_project"),
-        )
-    })?;
-    let project = match o.opt_object("project", PROJECT_FIELD_KEYS)? {
-        None => None,
-        Some(p) => Some(ProjectFields {
-            invested_period: p.opt_f64("invested_period")?,
-            invested_to_date: p.opt_f64("invested_to_date")?,
-            invest_unit: p.opt_string("invest_unit")?,
-            status: match p.opt_string("status")? {
-                None => None,
-                Some(s) => Some(StatusCode::from_code(&s).map_err(|_| {
-                    p.bad(
-                        "status",
-                        &format!(
-                            "{s:?} is not one of planning, to_start, under_construction, \
-                             near_completion, completed, in_operation"
-                        ),
-                    )
-                })?),
-            },
-            physical_progress: p.opt_string("physical_progress")?,
-            planned_start: p.opt_string("planned_start")?,
-            actual_start: p.opt_string("actual_start")?,
-        }),
-    };
-    Ok(NewProgress {
-        subject_kind,
-        subject_id: o.i64("subject_id")?,
-        period: o.string("period")?,
-        value: o.opt_f64("value")?,
-        unit: o.opt_string("unit")?,
-        cumulative: o.bool_or("cumulative", false)?,
-        progress_text: o.opt_string("progress_text")?,
-        problems: o.opt_string("problems")?,
-        next_steps: o.opt_string("next_steps")?,
-        reported_by: o.opt_string("reported_by")?,
-        reported_at: o.opt_string("reported_at")?,
-        supersedes_id: o.opt_i64("supersedes_id")?,
-        project,
-    })
+/// Each element of a JSON array argument read as a record named `{each} N` (1-based).
+fn record_array<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &str,
+    each: &str,
+) -> Result<Vec<T>, Failure> {
+    input::array(input::parse(text, what)?, what)?
+        .iter()
+        .enumerate()
+        .map(|(i, v)| input::record(v, &format!("{each} {}", i + 1)))
+        .collect()
 }
 
 fn evaluation_config(text: Option<&str>) -> Result<EvaluationConfig, Failure> {
@@ -244,10 +115,8 @@ pub unsafe extern "C" fn govreport_org_unit_add(
         clear_int(out_id);
         with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
-            let o = Object::parse(str_arg(unit_json, "unit_json")?, "unit_json", UNIT_KEYS)?;
-            let name = o.string("name")?;
-            let parent = o.opt_i64("parent_id")?;
-            out.set(db.add_org_unit(&name, parent)?);
+            let unit: NewOrgUnit = record_arg(str_arg(unit_json, "unit_json")?, "unit_json")?;
+            out.set(db.add_org_unit(&unit.name, unit.parent_id)?);
             Ok(())
         })
     }
@@ -295,8 +164,7 @@ pub unsafe extern "C" fn govreport_task_add(
         clear_int(out_id);
         with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
-            let o = Object::parse(str_arg(task_json, "task_json")?, "task_json", TASK_KEYS)?;
-            let task = new_task(&o)?;
+            let task: NewTask = record_arg(str_arg(task_json, "task_json")?, "task_json")?;
             out.set(db.add_task(&task)?);
             Ok(())
         })
@@ -419,12 +287,7 @@ pub unsafe extern "C" fn govreport_target_decompose(
         with_db_mut(db, |db| {
             let out = string_out(out)?;
             let text = str_arg(sub_items_json, "sub_items_json")?;
-            let items = input::array(input::parse(text, "sub_items_json")?, "sub_items_json")?;
-            let items = items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| sub_item(v, i + 1))
-                .collect::<Result<Vec<_>, _>>()?;
+            let items: Vec<SubItem> = record_array(text, "sub_items_json", "sub-item")?;
             let (parent_id, task_ids) = db.decompose_target(target_id, &items)?;
             let bytes = json(&Decomposed {
                 parent_id,
@@ -471,7 +334,7 @@ pub unsafe extern "C" fn govreport_progress_append(
         with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
             let text = str_arg(progress_json, "progress_json")?;
-            let rec = new_progress(input::parse(text, "progress_json")?, "progress_json")?;
+            let rec: NewProgress = record_arg(text, "progress_json")?;
             out.set(db.add_progress(&rec)?);
             Ok(())
         })
@@ -499,15 +362,8 @@ pub unsafe extern "C" fn govreport_progress_append_batch(
         with_db_mut(db, |db| {
             let out = int_out(out_count, "out_count")?;
             let text = str_arg(progress_array_json, "progress_array_json")?;
-            let items = input::array(
-                input::parse(text, "progress_array_json")?,
-                "progress_array_json",
-            )?;
-            let records = items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| new_progress(v, &format!("progress record {}", i + 1)))
-                .collect::<Result<Vec<_>, _>>()?;
+            let records: Vec<NewProgress> =
+                record_array(text, "progress_array_json", "progress record")?;
             let ids = db.append_progress(&records)?;
             out.set(i64::try_from(ids.len()).unwrap_or(i64::MAX));
             Ok(())
