@@ -466,3 +466,190 @@ pub unsafe extern "C" fn govreport_evaluate_projects_json(
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::CString;
+    use std::ptr;
+
+    use govreport::Db;
+    use govreport::projects::StatusCode;
+    use govreport::tracking::{NewMilestone, Progress, ProjectFields};
+    use serde::Serialize;
+    use serde::de::DeserializeOwned;
+
+    use super::*;
+    use crate::errors::GOVREPORT_OK;
+    use crate::handle::{GOVREPORT_OPEN_CREATE, govreport_close, govreport_open};
+
+    // The literals below name every field (no `..Default::default()`): a field added to an
+    // input type must be added here, and then reaches the C reader with no change to it.
+
+    /// A target record with every top-level field set; it corrects `supersedes_id`.
+    fn every_target_field(supersedes_id: i64) -> NewProgress {
+        NewProgress {
+            subject_kind: SubjectKind::Target,
+            subject_id: 10,
+            period: "2024-06".into(),
+            value: Some(4300.0),
+            unit: Some("人".into()),
+            cumulative: true,
+            progress_text: Some("1-6月城镇新增就业4300人".into()),
+            problems: Some("岗位结构性矛盾".into()),
+            next_steps: Some("开展招聘月活动".into()),
+            reported_by: Some("区人社局".into()),
+            reported_at: Some("2024-07-05".into()),
+            supersedes_id: Some(supersedes_id),
+            project: None,
+        }
+    }
+
+    /// Every field of the project part.
+    fn every_project_field() -> ProjectFields {
+        ProjectFields {
+            invested_period: Some(800.0),
+            invested_to_date: Some(5000.0),
+            invest_unit: Some("万元".into()),
+            status: Some(StatusCode::UnderConstruction),
+            physical_progress: Some("主体结构完工".into()),
+            planned_start: Some("2024-03-01".into()),
+            actual_start: Some("2024-03-15".into()),
+        }
+    }
+
+    fn through_the_c_reader<T: Serialize + DeserializeOwned>(value: &T, what: &str) -> T {
+        let text = serde_json::to_string(value).unwrap();
+        record_arg(&text, what).unwrap_or_else(|f| panic!("{text}: {}", f.message))
+    }
+
+    #[test]
+    fn every_field_of_each_input_type_reaches_the_library() {
+        let progress = NewProgress {
+            subject_kind: SubjectKind::Project,
+            project: Some(every_project_field()),
+            ..every_target_field(1)
+        };
+        assert_eq!(through_the_c_reader(&progress, "progress_json"), progress);
+        let task = NewTask {
+            report_id: Some(1),
+            parent_id: Some(2),
+            title: "城镇新增就业".into(),
+            target_id: Some(10),
+            project_id: Some(3),
+            planned_value: Some(7400.0),
+            unit: Some("人".into()),
+            lead_unit_id: Some(4),
+            support_unit_ids: vec![5, 6],
+            responsible_person: Some("张三".into()),
+            deadline: Some("2024-12-31".into()),
+            notes: Some("按月报送".into()),
+            milestones: vec![NewMilestone {
+                due_date: "2024-06-30".into(),
+                description: "过半".into(),
+            }],
+        };
+        assert_eq!(through_the_c_reader(&task, "task_json"), task);
+        let unit = NewOrgUnit {
+            name: "区就业服务中心".into(),
+            parent_id: Some(1),
+        };
+        assert_eq!(through_the_c_reader(&unit, "unit_json"), unit);
+        let item = SubItem {
+            title: "城关镇".into(),
+            planned_value: Some(3000.0),
+            lead_unit: Some("城关镇政府".into()),
+            responsible_person: Some("李四".into()),
+            deadline: Some("2024-11-30".into()),
+        };
+        assert_eq!(through_the_c_reader(&item, "sub-item 1"), item);
+    }
+
+    /// Appends `rec` (as its serde JSON) through `govreport_progress_append`.
+    fn append(db: *const govreport_db, rec: &NewProgress) -> i64 {
+        let json = CString::new(serde_json::to_string(rec).unwrap()).unwrap();
+        let mut id = 0;
+        // SAFETY: `db` is an open handle, `json` a NUL-terminated string, `id` a live int64.
+        let rc = unsafe { govreport_progress_append(db, json.as_ptr(), &mut id) };
+        assert_eq!(rc, GOVREPORT_OK, "{json:?}");
+        id
+    }
+
+    /// The C ABI sends every field of `NewProgress` through serde; the Rust API reads back
+    /// what was stored.
+    #[test]
+    fn every_progress_field_sent_through_the_c_abi_is_stored() {
+        let path = std::env::temp_dir().join(format!(
+            "govreport-capi-progress-{}.sqlite",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&path);
+        let c_path = CString::new(path.to_str().unwrap()).unwrap();
+        let mut db = ptr::null_mut();
+        // SAFETY: `c_path` is NUL-terminated; `db` is a live pointer to write the handle to.
+        let rc = unsafe { govreport_open(c_path.as_ptr(), GOVREPORT_OPEN_CREATE, &mut db) };
+        assert_eq!(rc, GOVREPORT_OK);
+        let first = append(db, &NewProgress::target(10, "2024-06", 4200.0, "人"));
+        let target = every_target_field(first);
+        let target_id = append(db, &target);
+        let project =
+            NewProgress::project(SubjectKind::Project, 1, "2024-06", every_project_field());
+        let project_id = append(db, &project);
+        // SAFETY: `db` is the open handle from above, not used after this.
+        unsafe { govreport_close(db) };
+
+        let rust = Db::open(&path).unwrap();
+        let stored: Progress = rust.progress(target_id).unwrap();
+        assert_eq!(
+            (
+                stored.subject_kind,
+                stored.subject_id,
+                stored.period.as_str()
+            ),
+            (
+                target.subject_kind,
+                target.subject_id,
+                target.period.as_str()
+            )
+        );
+        assert_eq!(
+            (stored.value, stored.unit, stored.cumulative),
+            (target.value, target.unit, target.cumulative)
+        );
+        assert_eq!(
+            (stored.progress_text, stored.problems, stored.next_steps),
+            (target.progress_text, target.problems, target.next_steps)
+        );
+        assert_eq!(stored.reported_by, target.reported_by);
+        assert_eq!(Some(stored.reported_at), target.reported_at);
+        assert_eq!(stored.supersedes_id, target.supersedes_id);
+
+        let stored = rust.progress(project_id).unwrap();
+        let fields = every_project_field();
+        assert_eq!(
+            (stored.subject_kind, stored.subject_id, stored.cumulative),
+            (SubjectKind::Project, 1, true)
+        );
+        assert_eq!(
+            (
+                stored.invested_period,
+                stored.invested_to_date,
+                stored.invest_unit
+            ),
+            (
+                fields.invested_period,
+                fields.invested_to_date,
+                fields.invest_unit
+            )
+        );
+        assert_eq!(
+            (stored.status, stored.physical_progress),
+            (fields.status, fields.physical_progress)
+        );
+        assert_eq!(
+            (stored.planned_start, stored.actual_start),
+            (fields.planned_start, fields.actual_start)
+        );
+        drop(rust);
+        std::fs::remove_file(&path).unwrap();
+    }
+}
