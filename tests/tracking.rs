@@ -247,6 +247,50 @@ fn bad_units_and_tasks_fail_clearly_and_change_nothing() {
     assert_eq!(snapshot(&db), before);
 }
 
+/// The input types' serde shape is the C ABI's JSON: required keys, unknown keys refused,
+/// optional keys defaulted.
+#[test]
+fn input_types_read_the_json_the_c_abi_documents() {
+    let rec: NewProgress = serde_json::from_str(
+        r#"{"subject_kind": "target", "subject_id": 10, "period": "2024-06", "value": 4200,
+            "unit": "人", "cumulative": true}"#,
+    )
+    .unwrap();
+    assert_eq!(rec, NewProgress::target(10, "2024-06", 4200.0, "人"));
+    let minimal: NewProgress =
+        serde_json::from_str(r#"{"subject_kind": "task", "subject_id": 3, "period": "2024-Q1"}"#)
+            .unwrap();
+    assert!(!minimal.cumulative && minimal.project.is_none());
+    for (json, want) in [
+        (
+            r#"{"subject_kind": "target", "period": "2024-06"}"#,
+            "subject_id",
+        ),
+        (
+            r#"{"subject_kind": "target", "subject_id": 10, "period": "2024-06", "colour": 1}"#,
+            "colour",
+        ),
+        (
+            r#"{"subject_kind": "project", "subject_id": 1, "period": "2024-06",
+                "project": {"invested": 5}}"#,
+            "invested",
+        ),
+    ] {
+        let err = serde_json::from_str::<NewProgress>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(want), "{json}: {err}");
+    }
+    let task: NewTask = serde_json::from_str(
+        r#"{"title": "x", "milestones": [{"due_date": "2024-06-30", "description": "过半"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(task.milestones[0].description, "过半");
+    assert!(serde_json::from_str::<NewTask>(r#"{"target_id": 10}"#).is_err());
+    assert!(serde_json::from_str::<NewTask>(r#"{"title": "x", "titel": "y"}"#).is_err());
+    assert!(serde_json::from_str::<SubItem>(r#"{"name": "b"}"#).is_err());
+}
+
 #[test]
 fn decompose_a_target_and_roll_the_towns_up_into_it() {
     let mut db = Db::open_default().unwrap();
