@@ -3,8 +3,8 @@
 //! a clear error and change nothing.
 
 use govreport::tracking::{
-    EvaluationConfig, Light, NewMilestone, NewProgress, NewTask, ProjectFields, Status, SubItem,
-    SubjectKind, ValueSource,
+    EvaluationConfig, Light, NewMilestone, NewOrgUnit, NewProgress, NewTask, ProjectFields, Status,
+    SubItem, SubjectKind, ValueSource,
 };
 use govreport::{Db, Error, StatusCode};
 
@@ -64,10 +64,12 @@ fn at(id: i64, period: &str, value: f64, unit: &str) -> NewProgress {
 #[test]
 fn units_and_a_task_hierarchy_with_deadlines_from_the_target() {
     let mut db = Db::open_default().unwrap();
-    let hrss = db.add_org_unit("区人社局", None).unwrap();
-    let finance = db.add_org_unit("区财政局", None).unwrap();
-    let town = db.add_org_unit("城关镇", None).unwrap();
-    let office = db.add_org_unit("城关镇劳动保障所", Some(town)).unwrap();
+    let hrss = db.add_org_unit(&NewOrgUnit::new("区人社局", None)).unwrap();
+    let finance = db.add_org_unit(&NewOrgUnit::new("区财政局", None)).unwrap();
+    let town = db.add_org_unit(&NewOrgUnit::new("城关镇", None)).unwrap();
+    let office = db
+        .add_org_unit(&NewOrgUnit::new("城关镇劳动保障所", Some(town)))
+        .unwrap();
     assert_eq!(db.org_unit(office).unwrap().parent_id, Some(town));
 
     let id = db
@@ -148,7 +150,7 @@ fn units_and_a_task_hierarchy_with_deadlines_from_the_target() {
 #[test]
 fn bad_units_and_tasks_fail_clearly_and_change_nothing() {
     let mut db = Db::open_default().unwrap();
-    let hrss = db.add_org_unit("区人社局", None).unwrap();
+    let hrss = db.add_org_unit(&NewOrgUnit::new("区人社局", None)).unwrap();
     let before = snapshot(&db);
     let cases: Vec<(NewTask, &str)> = vec![
         (
@@ -241,9 +243,14 @@ fn bad_units_and_tasks_fail_clearly_and_change_nothing() {
         assert!(err.to_string().contains(why), "{why}: {err}");
         assert_eq!(snapshot(&db), before, "{why}");
     }
-    let err = db.add_org_unit("区人社局", None).unwrap_err();
+    let err = db
+        .add_org_unit(&NewOrgUnit::new("区人社局", None))
+        .unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
-    assert!(db.add_org_unit("新单位", Some(999)).is_err());
+    assert!(
+        db.add_org_unit(&NewOrgUnit::new("新单位", Some(999)))
+            .is_err()
+    );
     assert_eq!(snapshot(&db), before);
 }
 

@@ -116,7 +116,7 @@ pub unsafe extern "C" fn govreport_org_unit_add(
         with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
             let unit: NewOrgUnit = record_arg(str_arg(unit_json, "unit_json")?, "unit_json")?;
-            out.set(db.add_org_unit(&unit.name, unit.parent_id)?);
+            out.set(db.add_org_unit(&unit)?);
             Ok(())
         })
     }

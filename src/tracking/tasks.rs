@@ -32,6 +32,16 @@ pub struct NewOrgUnit {
     pub parent_id: Option<i64>,
 }
 
+impl NewOrgUnit {
+    /// A unit named `name`, part of `parent_id` if given.
+    pub fn new(name: &str, parent_id: Option<i64>) -> NewOrgUnit {
+        NewOrgUnit {
+            name: name.into(),
+            parent_id,
+        }
+    }
+}
+
 /// A milestone given with a new task (`{"due_date", "description"}`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -382,11 +392,11 @@ fn org_unit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrgUnit> {
 
 impl Db {
     /// Adds an organisation unit; its name must be new. Returns its id.
-    pub fn add_org_unit(&mut self, name: &str, parent_id: Option<i64>) -> Result<i64> {
+    pub fn add_org_unit(&mut self, unit: &NewOrgUnit) -> Result<i64> {
         let tx = self
             .connection_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id = insert_org_unit(&tx, name, parent_id, None)?;
+        let id = insert_org_unit(&tx, &unit.name, unit.parent_id, None)?;
         tx.commit()?;
         Ok(id)
     }
