@@ -4,9 +4,10 @@
 //! key (`filter_json key "year" must be an integer in int32 range`, `unknown key "x" in
 //! task_json (known: …)`). It comes in two forms over the parsed [`Value`]:
 //!
-//! * [`record`]: a serde [`Deserializer`](serde::Deserializer) that fills the library's input
-//!   types (`NewTask`, `NewProgress`, …) from their own serde shape, so that a field added to
-//!   such a type needs no code here;
+//! * [`record`] ([`parse_record`], [`parse_records`] from text): a serde
+//!   [`Deserializer`](serde::Deserializer) that fills the library's input types (`NewTask`,
+//!   `NewProgress`, …) from their own serde shape, so that a field added to such a type needs
+//!   no code here;
 //! * [`Object`]: an object with known keys read key by key, for options and filters that are
 //!   not a library type (`filter_json`, `options_json`, `config_json`).
 //!
@@ -190,6 +191,25 @@ impl Object {
             Some(_) => Err(self.bad(key, "must be an array")),
         }
     }
+}
+
+/// Parses a record argument (`what` names it in errors) into a library input type: the keys,
+/// their types and the required ones are the type's serde shape.
+pub(crate) fn parse_record<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, Failure> {
+    record(&parse(text, what)?, what)
+}
+
+/// Parses a JSON array argument of records, each named `{each} N` (1-based) in errors.
+pub(crate) fn parse_records<T: DeserializeOwned>(
+    text: &str,
+    what: &str,
+    each: &str,
+) -> Result<Vec<T>, Failure> {
+    array(parse(text, what)?, what)?
+        .iter()
+        .enumerate()
+        .map(|(i, v)| record(v, &format!("{each} {}", i + 1)))
+        .collect()
 }
 
 /// Reads a record argument (`task_json`, `progress_json`, `sub-item 2` …), named `what` in

@@ -49,25 +49,6 @@ const CONFIG_KEYS: &[&str] = &[
     "report_id",
 ];
 
-/// One record argument (`what` names it in errors) read into a library input type through its
-/// serde shape: the fields, their types and the required ones are the type's.
-fn record_arg<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, Failure> {
-    input::record(&input::parse(text, what)?, what)
-}
-
-/// Each element of a JSON array argument read as a record named `{each} N` (1-based).
-fn record_array<T: serde::de::DeserializeOwned>(
-    text: &str,
-    what: &str,
-    each: &str,
-) -> Result<Vec<T>, Failure> {
-    input::array(input::parse(text, what)?, what)?
-        .iter()
-        .enumerate()
-        .map(|(i, v)| input::record(v, &format!("{each} {}", i + 1)))
-        .collect()
-}
-
 fn evaluation_config(text: Option<&str>) -> Result<EvaluationConfig, Failure> {
     let o = Object::parse_opt(text, "config_json", CONFIG_KEYS)?;
     let d = EvaluationConfig::default();
@@ -115,7 +96,8 @@ pub unsafe extern "C" fn govreport_org_unit_add(
         clear_int(out_id);
         with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
-            let unit: NewOrgUnit = record_arg(str_arg(unit_json, "unit_json")?, "unit_json")?;
+            let unit: NewOrgUnit =
+                input::parse_record(str_arg(unit_json, "unit_json")?, "unit_json")?;
             out.set(db.add_org_unit(&unit)?);
             Ok(())
         })
@@ -164,7 +146,7 @@ pub unsafe extern "C" fn govreport_task_add(
         clear_int(out_id);
         with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
-            let task: NewTask = record_arg(str_arg(task_json, "task_json")?, "task_json")?;
+            let task: NewTask = input::parse_record(str_arg(task_json, "task_json")?, "task_json")?;
             out.set(db.add_task(&task)?);
             Ok(())
         })
@@ -287,7 +269,7 @@ pub unsafe extern "C" fn govreport_target_decompose(
         with_db_mut(db, |db| {
             let out = string_out(out)?;
             let text = str_arg(sub_items_json, "sub_items_json")?;
-            let items: Vec<SubItem> = record_array(text, "sub_items_json", "sub-item")?;
+            let items: Vec<SubItem> = input::parse_records(text, "sub_items_json", "sub-item")?;
             let (parent_id, task_ids) = db.decompose_target(target_id, &items)?;
             let bytes = json(&Decomposed {
                 parent_id,
@@ -334,7 +316,7 @@ pub unsafe extern "C" fn govreport_progress_append(
         with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
             let text = str_arg(progress_json, "progress_json")?;
-            let rec: NewProgress = record_arg(text, "progress_json")?;
+            let rec: NewProgress = input::parse_record(text, "progress_json")?;
             out.set(db.add_progress(&rec)?);
             Ok(())
         })
@@ -363,7 +345,7 @@ pub unsafe extern "C" fn govreport_progress_append_batch(
             let out = int_out(out_count, "out_count")?;
             let text = str_arg(progress_array_json, "progress_array_json")?;
             let records: Vec<NewProgress> =
-                record_array(text, "progress_array_json", "progress record")?;
+                input::parse_records(text, "progress_array_json", "progress record")?;
             let ids = db.append_progress(&records)?;
             out.set(i64::try_from(ids.len()).unwrap_or(i64::MAX));
             Ok(())
@@ -519,7 +501,7 @@ mod tests {
 
     fn through_the_c_reader<T: Serialize + DeserializeOwned>(value: &T, what: &str) -> T {
         let text = serde_json::to_string(value).unwrap();
-        record_arg(&text, what).unwrap_or_else(|f| panic!("{text}: {}", f.message))
+        input::parse_record(&text, what).unwrap_or_else(|f| panic!("{text}: {}", f.message))
     }
 
     #[test]
