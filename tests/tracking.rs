@@ -3,8 +3,8 @@
 //! a clear error and change nothing.
 
 use govreport::tracking::{
-    EvaluationConfig, Light, NewProgress, NewTask, ProjectFields, Status, SubItem, SubjectKind,
-    ValueSource,
+    EvaluationConfig, Light, NewMilestone, NewOrgUnit, NewProgress, NewTask, ProjectFields, Status,
+    SubItem, SubjectKind, ValueSource,
 };
 use govreport::{Db, Error, StatusCode};
 
@@ -64,10 +64,12 @@ fn at(id: i64, period: &str, value: f64, unit: &str) -> NewProgress {
 #[test]
 fn units_and_a_task_hierarchy_with_deadlines_from_the_target() {
     let mut db = Db::open_default().unwrap();
-    let hrss = db.add_org_unit("区人社局", None).unwrap();
-    let finance = db.add_org_unit("区财政局", None).unwrap();
-    let town = db.add_org_unit("城关镇", None).unwrap();
-    let office = db.add_org_unit("城关镇劳动保障所", Some(town)).unwrap();
+    let hrss = db.add_org_unit(&NewOrgUnit::new("区人社局", None)).unwrap();
+    let finance = db.add_org_unit(&NewOrgUnit::new("区财政局", None)).unwrap();
+    let town = db.add_org_unit(&NewOrgUnit::new("城关镇", None)).unwrap();
+    let office = db
+        .add_org_unit(&NewOrgUnit::new("城关镇劳动保障所", Some(town)))
+        .unwrap();
     assert_eq!(db.org_unit(office).unwrap().parent_id, Some(town));
 
     let id = db
@@ -79,8 +81,14 @@ fn units_and_a_task_hierarchy_with_deadlines_from_the_target() {
             responsible_person: Some("王敏".into()),
             notes: Some("按月调度".into()),
             milestones: vec![
-                ("2024-06-30".into(), "完成全年目标的50%".into()),
-                ("2024-12-31".into(), "完成7400人".into()),
+                NewMilestone {
+                    due_date: "2024-06-30".into(),
+                    description: "完成全年目标的50%".into(),
+                },
+                NewMilestone {
+                    due_date: "2024-12-31".into(),
+                    description: "完成7400人".into(),
+                },
             ],
             ..Default::default()
         })
@@ -142,7 +150,7 @@ fn units_and_a_task_hierarchy_with_deadlines_from_the_target() {
 #[test]
 fn bad_units_and_tasks_fail_clearly_and_change_nothing() {
     let mut db = Db::open_default().unwrap();
-    let hrss = db.add_org_unit("区人社局", None).unwrap();
+    let hrss = db.add_org_unit(&NewOrgUnit::new("区人社局", None)).unwrap();
     let before = snapshot(&db);
     let cases: Vec<(NewTask, &str)> = vec![
         (
@@ -189,7 +197,10 @@ fn bad_units_and_tasks_fail_clearly_and_change_nothing() {
         (
             NewTask {
                 title: "x".into(),
-                milestones: vec![("2024-13-01".into(), "m".into())],
+                milestones: vec![NewMilestone {
+                    due_date: "2024-13-01".into(),
+                    description: "m".into(),
+                }],
                 ..Default::default()
             },
             "milestone due_date",
@@ -232,10 +243,59 @@ fn bad_units_and_tasks_fail_clearly_and_change_nothing() {
         assert!(err.to_string().contains(why), "{why}: {err}");
         assert_eq!(snapshot(&db), before, "{why}");
     }
-    let err = db.add_org_unit("区人社局", None).unwrap_err();
+    let err = db
+        .add_org_unit(&NewOrgUnit::new("区人社局", None))
+        .unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
-    assert!(db.add_org_unit("新单位", Some(999)).is_err());
+    assert!(
+        db.add_org_unit(&NewOrgUnit::new("新单位", Some(999)))
+            .is_err()
+    );
     assert_eq!(snapshot(&db), before);
+}
+
+/// The input types' serde shape is the C ABI's JSON: required keys, unknown keys refused,
+/// optional keys defaulted.
+#[test]
+fn input_types_read_the_json_the_c_abi_documents() {
+    let rec: NewProgress = serde_json::from_str(
+        r#"{"subject_kind": "target", "subject_id": 10, "period": "2024-06", "value": 4200,
+            "unit": "人", "cumulative": true}"#,
+    )
+    .unwrap();
+    assert_eq!(rec, NewProgress::target(10, "2024-06", 4200.0, "人"));
+    let minimal: NewProgress =
+        serde_json::from_str(r#"{"subject_kind": "task", "subject_id": 3, "period": "2024-Q1"}"#)
+            .unwrap();
+    assert!(!minimal.cumulative && minimal.project.is_none());
+    for (json, want) in [
+        (
+            r#"{"subject_kind": "target", "period": "2024-06"}"#,
+            "subject_id",
+        ),
+        (
+            r#"{"subject_kind": "target", "subject_id": 10, "period": "2024-06", "colour": 1}"#,
+            "colour",
+        ),
+        (
+            r#"{"subject_kind": "project", "subject_id": 1, "period": "2024-06",
+                "project": {"invested": 5}}"#,
+            "invested",
+        ),
+    ] {
+        let err = serde_json::from_str::<NewProgress>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(want), "{json}: {err}");
+    }
+    let task: NewTask = serde_json::from_str(
+        r#"{"title": "x", "milestones": [{"due_date": "2024-06-30", "description": "过半"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(task.milestones[0].description, "过半");
+    assert!(serde_json::from_str::<NewTask>(r#"{"target_id": 10}"#).is_err());
+    assert!(serde_json::from_str::<NewTask>(r#"{"title": "x", "titel": "y"}"#).is_err());
+    assert!(serde_json::from_str::<SubItem>(r#"{"name": "b"}"#).is_err());
 }
 
 #[test]

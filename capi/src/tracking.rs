@@ -10,15 +10,12 @@
 
 use std::ffi::c_char;
 
-use serde_json::Value;
-
 use crate::args::{self as input, Object, opt_str_arg, str_arg};
 use crate::boundary::{Failure, with_db_mut};
 use crate::handle::govreport_db;
 use crate::out::{Out, clear_out, json, put_string, string_call, string_out};
-use govreport::projects::StatusCode;
 use govreport::tracking::{
-    EvaluationConfig, NewProgress, NewTask, ProjectFields, SubItem, SubjectKind,
+    EvaluationConfig, NewOrgUnit, NewProgress, NewTask, SubItem, SubjectKind,
 };
 
 /// Sets `*p = 0` before anything else is checked, so that it is 0 after every failure, a
@@ -42,60 +39,6 @@ unsafe fn int_out(p: *mut i64, name: &str) -> Result<Out<i64>, Failure> {
     Ok(out)
 }
 
-const UNIT_KEYS: &[&str] = &["name", "parent_id"];
-
-const TASK_KEYS: &[&str] = &[
-    "report_id",
-    "parent_id",
-    "title",
-    "target_id",
-    "project_id",
-    "planned_value",
-    "unit",
-    "lead_unit_id",
-    "support_unit_ids",
-    "responsible_person",
-    "deadline",
-    "notes",
-    "milestones",
-];
-
-const MILESTONE_KEYS: &[&str] = &["due_date", "description"];
-
-const SUB_ITEM_KEYS: &[&str] = &[
-    "title",
-    "planned_value",
-    "lead_unit",
-    "responsible_person",
-    "deadline",
-];
-
-const PROGRESS_KEYS: &[&str] = &[
-    "subject_kind",
-    "subject_id",
-    "period",
-    "value",
-    "unit",
-    "cumulative",
-    "progress_text",
-    "problems",
-    "next_steps",
-    "reported_by",
-    "reported_at",
-    "supersedes_id",
-    "project",
-];
-
-const PROJECT_FIELD_KEYS: &[&str] = &[
-    "invested_period",
-    "invested_to_date",
-    "invest_unit",
-    "status",
-    "physical_progress",
-    "planned_start",
-    "actual_start",
-];
-
 const CONFIG_KEYS: &[&str] = &[
     "as_of",
     "ahead_margin",
@@ -105,97 +48,6 @@ const CONFIG_KEYS: &[&str] = &[
     "approx_tolerance",
     "report_id",
 ];
-
-fn new_task(o: &Object) -> Result<NewTask, Failure> {
-    let mut milestones = Vec::new();
-    if let Some(items) = o.opt_array("milestones")? {
-        for (i, item) in items.iter().enumerate() {
-            let m = Object::new(
-                item.clone(),
-                &format!("task_json milestone {}", i + 1),
-                MILESTONE_KEYS,
-                false,
-            )?;
-            milestones.push((m.string("due_date")?, m.string("description")?));
-        }
-    }
-    Ok(NewTask {
-        report_id: o.opt_i64("report_id")?,
-        parent_id: o.opt_i64("parent_id")?,
-        title: o.string("title")?,
-        target_id: o.opt_i64("target_id")?,
-        project_id: o.opt_i64("project_id")?,
-        planned_value: o.opt_f64("planned_value")?,
-        unit: o.opt_string("unit")?,
-        lead_unit_id: o.opt_i64("lead_unit_id")?,
-        support_unit_ids: o.i64_array("support_unit_ids")?,
-        responsible_person: o.opt_string("responsible_person")?,
-        deadline: o.opt_string("deadline")?,
-        notes: o.opt_string("notes")?,
-        milestones,
-    })
-}
-
-fn sub_item(value: Value, n: usize) -> Result<SubItem, Failure> {
-    let o = Object::new(value, &format!("sub-item {n}"), SUB_ITEM_KEYS, false)?;
-    Ok(SubItem {
-        title: o.string("title")?,
-        planned_value: o.opt_f64("planned_value")?,
-        lead_unit: o.opt_string("lead_unit")?,
-        responsible_person: o.opt_string("responsible_person")?,
-        deadline: o.opt_string("deadline")?,
-    })
-}
-
-/// One progress record from a JSON object; `what` names it in errors.
-fn new_progress(value: Value, what: &str) -> Result<NewProgress, Failure> {
-    let o = Object::new(value, what, PROGRESS_KEYS, false)?;
-    let kind = o.string("subject_kind")?;
-    let subject_kind = SubjectKind::from_code(&kind).map_err(|_| {
-        o.bad(
-            "subject_kind",
-            &format!("{kind:?} is not one of target, task, project, register_project"),
-        )
-    })?;
-    let project = match o.opt_object("project", PROJECT_FIELD_KEYS)? {
-        None => None,
-        Some(p) => Some(ProjectFields {
-            invested_period: p.opt_f64("invested_period")?,
-            invested_to_date: p.opt_f64("invested_to_date")?,
-            invest_unit: p.opt_string("invest_unit")?,
-            status: match p.opt_string("status")? {
-                None => None,
-                Some(s) => Some(StatusCode::from_code(&s).map_err(|_| {
-                    p.bad(
-                        "status",
-                        &format!(
-                            "{s:?} is not one of planning, to_start, under_construction, \
-                             near_completion, completed, in_operation"
-                        ),
-                    )
-                })?),
-            },
-            physical_progress: p.opt_string("physical_progress")?,
-            planned_start: p.opt_string("planned_start")?,
-            actual_start: p.opt_string("actual_start")?,
-        }),
-    };
-    Ok(NewProgress {
-        subject_kind,
-        subject_id: o.i64("subject_id")?,
-        period: o.string("period")?,
-        value: o.opt_f64("value")?,
-        unit: o.opt_string("unit")?,
-        cumulative: o.bool_or("cumulative", false)?,
-        progress_text: o.opt_string("progress_text")?,
-        problems: o.opt_string("problems")?,
-        next_steps: o.opt_string("next_steps")?,
-        reported_by: o.opt_string("reported_by")?,
-        reported_at: o.opt_string("reported_at")?,
-        supersedes_id: o.opt_i64("supersedes_id")?,
-        project,
-    })
-}
 
 fn evaluation_config(text: Option<&str>) -> Result<EvaluationConfig, Failure> {
     let o = Object::parse_opt(text, "config_json", CONFIG_KEYS)?;
@@ -244,10 +96,9 @@ pub unsafe extern "C" fn govreport_org_unit_add(
         clear_int(out_id);
         with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
-            let o = Object::parse(str_arg(unit_json, "unit_json")?, "unit_json", UNIT_KEYS)?;
-            let name = o.string("name")?;
-            let parent = o.opt_i64("parent_id")?;
-            out.set(db.add_org_unit(&name, parent)?);
+            let unit: NewOrgUnit =
+                input::parse_record(str_arg(unit_json, "unit_json")?, "unit_json")?;
+            out.set(db.add_org_unit(&unit)?);
             Ok(())
         })
     }
@@ -295,8 +146,7 @@ pub unsafe extern "C" fn govreport_task_add(
         clear_int(out_id);
         with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
-            let o = Object::parse(str_arg(task_json, "task_json")?, "task_json", TASK_KEYS)?;
-            let task = new_task(&o)?;
+            let task: NewTask = input::parse_record(str_arg(task_json, "task_json")?, "task_json")?;
             out.set(db.add_task(&task)?);
             Ok(())
         })
@@ -419,12 +269,7 @@ pub unsafe extern "C" fn govreport_target_decompose(
         with_db_mut(db, |db| {
             let out = string_out(out)?;
             let text = str_arg(sub_items_json, "sub_items_json")?;
-            let items = input::array(input::parse(text, "sub_items_json")?, "sub_items_json")?;
-            let items = items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| sub_item(v, i + 1))
-                .collect::<Result<Vec<_>, _>>()?;
+            let items: Vec<SubItem> = input::parse_records(text, "sub_items_json", "sub-item")?;
             let (parent_id, task_ids) = db.decompose_target(target_id, &items)?;
             let bytes = json(&Decomposed {
                 parent_id,
@@ -471,7 +316,7 @@ pub unsafe extern "C" fn govreport_progress_append(
         with_db_mut(db, |db| {
             let out = int_out(out_id, "out_id")?;
             let text = str_arg(progress_json, "progress_json")?;
-            let rec = new_progress(input::parse(text, "progress_json")?, "progress_json")?;
+            let rec: NewProgress = input::parse_record(text, "progress_json")?;
             out.set(db.add_progress(&rec)?);
             Ok(())
         })
@@ -499,15 +344,8 @@ pub unsafe extern "C" fn govreport_progress_append_batch(
         with_db_mut(db, |db| {
             let out = int_out(out_count, "out_count")?;
             let text = str_arg(progress_array_json, "progress_array_json")?;
-            let items = input::array(
-                input::parse(text, "progress_array_json")?,
-                "progress_array_json",
-            )?;
-            let records = items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| new_progress(v, &format!("progress record {}", i + 1)))
-                .collect::<Result<Vec<_>, _>>()?;
+            let records: Vec<NewProgress> =
+                input::parse_records(text, "progress_array_json", "progress record")?;
             let ids = db.append_progress(&records)?;
             out.set(i64::try_from(ids.len()).unwrap_or(i64::MAX));
             Ok(())
@@ -608,5 +446,192 @@ pub unsafe extern "C" fn govreport_evaluate_projects_json(
             let config = evaluation_config(opt_str_arg(config_json, "config_json")?)?;
             json(&db.evaluate_projects(period, &config)?)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::CString;
+    use std::ptr;
+
+    use govreport::Db;
+    use govreport::projects::StatusCode;
+    use govreport::tracking::{NewMilestone, Progress, ProjectFields};
+    use serde::Serialize;
+    use serde::de::DeserializeOwned;
+
+    use super::*;
+    use crate::errors::GOVREPORT_OK;
+    use crate::handle::{GOVREPORT_OPEN_CREATE, govreport_close, govreport_open};
+
+    // The literals below name every field (no `..Default::default()`): a field added to an
+    // input type must be added here, and then reaches the C reader with no change to it.
+
+    /// A target record with every top-level field set; it corrects `supersedes_id`.
+    fn every_target_field(supersedes_id: i64) -> NewProgress {
+        NewProgress {
+            subject_kind: SubjectKind::Target,
+            subject_id: 10,
+            period: "2024-06".into(),
+            value: Some(4300.0),
+            unit: Some("人".into()),
+            cumulative: true,
+            progress_text: Some("1-6月城镇新增就业4300人".into()),
+            problems: Some("岗位结构性矛盾".into()),
+            next_steps: Some("开展招聘月活动".into()),
+            reported_by: Some("区人社局".into()),
+            reported_at: Some("2024-07-05".into()),
+            supersedes_id: Some(supersedes_id),
+            project: None,
+        }
+    }
+
+    /// Every field of the project part.
+    fn every_project_field() -> ProjectFields {
+        ProjectFields {
+            invested_period: Some(800.0),
+            invested_to_date: Some(5000.0),
+            invest_unit: Some("万元".into()),
+            status: Some(StatusCode::UnderConstruction),
+            physical_progress: Some("主体结构完工".into()),
+            planned_start: Some("2024-03-01".into()),
+            actual_start: Some("2024-03-15".into()),
+        }
+    }
+
+    fn through_the_c_reader<T: Serialize + DeserializeOwned>(value: &T, what: &str) -> T {
+        let text = serde_json::to_string(value).unwrap();
+        input::parse_record(&text, what).unwrap_or_else(|f| panic!("{text}: {}", f.message))
+    }
+
+    #[test]
+    fn every_field_of_each_input_type_reaches_the_library() {
+        let progress = NewProgress {
+            subject_kind: SubjectKind::Project,
+            project: Some(every_project_field()),
+            ..every_target_field(1)
+        };
+        assert_eq!(through_the_c_reader(&progress, "progress_json"), progress);
+        let task = NewTask {
+            report_id: Some(1),
+            parent_id: Some(2),
+            title: "城镇新增就业".into(),
+            target_id: Some(10),
+            project_id: Some(3),
+            planned_value: Some(7400.0),
+            unit: Some("人".into()),
+            lead_unit_id: Some(4),
+            support_unit_ids: vec![5, 6],
+            responsible_person: Some("张三".into()),
+            deadline: Some("2024-12-31".into()),
+            notes: Some("按月报送".into()),
+            milestones: vec![NewMilestone {
+                due_date: "2024-06-30".into(),
+                description: "过半".into(),
+            }],
+        };
+        assert_eq!(through_the_c_reader(&task, "task_json"), task);
+        let unit = NewOrgUnit {
+            name: "区就业服务中心".into(),
+            parent_id: Some(1),
+        };
+        assert_eq!(through_the_c_reader(&unit, "unit_json"), unit);
+        let item = SubItem {
+            title: "城关镇".into(),
+            planned_value: Some(3000.0),
+            lead_unit: Some("城关镇政府".into()),
+            responsible_person: Some("李四".into()),
+            deadline: Some("2024-11-30".into()),
+        };
+        assert_eq!(through_the_c_reader(&item, "sub-item 1"), item);
+    }
+
+    /// Appends `rec` (as its serde JSON) through `govreport_progress_append`.
+    fn append(db: *const govreport_db, rec: &NewProgress) -> i64 {
+        let json = CString::new(serde_json::to_string(rec).unwrap()).unwrap();
+        let mut id = 0;
+        // SAFETY: `db` is an open handle, `json` a NUL-terminated string, `id` a live int64.
+        let rc = unsafe { govreport_progress_append(db, json.as_ptr(), &mut id) };
+        assert_eq!(rc, GOVREPORT_OK, "{json:?}");
+        id
+    }
+
+    /// The C ABI sends every field of `NewProgress` through serde; the Rust API reads back
+    /// what was stored.
+    #[test]
+    fn every_progress_field_sent_through_the_c_abi_is_stored() {
+        let path = std::env::temp_dir().join(format!(
+            "govreport-capi-progress-{}.sqlite",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&path);
+        let c_path = CString::new(path.to_str().unwrap()).unwrap();
+        let mut db = ptr::null_mut();
+        // SAFETY: `c_path` is NUL-terminated; `db` is a live pointer to write the handle to.
+        let rc = unsafe { govreport_open(c_path.as_ptr(), GOVREPORT_OPEN_CREATE, &mut db) };
+        assert_eq!(rc, GOVREPORT_OK);
+        let first = append(db, &NewProgress::target(10, "2024-06", 4200.0, "人"));
+        let target = every_target_field(first);
+        let target_id = append(db, &target);
+        let project =
+            NewProgress::project(SubjectKind::Project, 1, "2024-06", every_project_field());
+        let project_id = append(db, &project);
+        // SAFETY: `db` is the open handle from above, not used after this.
+        unsafe { govreport_close(db) };
+
+        let rust = Db::open(&path).unwrap();
+        let stored: Progress = rust.progress(target_id).unwrap();
+        assert_eq!(
+            (
+                stored.subject_kind,
+                stored.subject_id,
+                stored.period.as_str()
+            ),
+            (
+                target.subject_kind,
+                target.subject_id,
+                target.period.as_str()
+            )
+        );
+        assert_eq!(
+            (stored.value, stored.unit, stored.cumulative),
+            (target.value, target.unit, target.cumulative)
+        );
+        assert_eq!(
+            (stored.progress_text, stored.problems, stored.next_steps),
+            (target.progress_text, target.problems, target.next_steps)
+        );
+        assert_eq!(stored.reported_by, target.reported_by);
+        assert_eq!(Some(stored.reported_at), target.reported_at);
+        assert_eq!(stored.supersedes_id, target.supersedes_id);
+
+        let stored = rust.progress(project_id).unwrap();
+        let fields = every_project_field();
+        assert_eq!(
+            (stored.subject_kind, stored.subject_id, stored.cumulative),
+            (SubjectKind::Project, 1, true)
+        );
+        assert_eq!(
+            (
+                stored.invested_period,
+                stored.invested_to_date,
+                stored.invest_unit
+            ),
+            (
+                fields.invested_period,
+                fields.invested_to_date,
+                fields.invest_unit
+            )
+        );
+        assert_eq!(
+            (stored.status, stored.physical_progress),
+            (fields.status, fields.physical_progress)
+        );
+        assert_eq!(
+            (stored.planned_start, stored.actual_start),
+            (fields.planned_start, fields.actual_start)
+        );
+        drop(rust);
+        std::fs::remove_file(&path).unwrap();
     }
 }

@@ -60,9 +60,10 @@ impl SubjectKind {
     }
 }
 
-/// The project part of a progress record.
+/// The project part of a progress record (`"project"` in `progress_json`); every field is
+/// optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct ProjectFields {
     /// Investment completed in this period, in `invest_unit`.
     pub invested_period: Option<f64>,
@@ -81,8 +82,11 @@ pub struct ProjectFields {
 }
 
 /// A progress record to append.
+///
+/// Its serde shape is the `progress_json` of the C ABI: `subject_kind`, `subject_id` and
+/// `period` are required, unknown keys are refused, absent optional keys take the defaults.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct NewProgress {
     /// What the record is about.
     pub subject_kind: SubjectKind,
@@ -94,7 +98,8 @@ pub struct NewProgress {
     pub value: Option<f64>,
     /// The unit of `value`: the subject's unit or one with the same base unit.
     pub unit: Option<String>,
-    /// Whether `value` is the year to date (true) or this period alone (false).
+    /// Whether `value` is the year to date (true) or this period alone (false, the default).
+    #[serde(default)]
     pub cumulative: bool,
     /// 进展情况.
     pub progress_text: Option<String>,

@@ -22,10 +22,43 @@ pub struct OrgUnit {
     pub parent_id: Option<i64>,
 }
 
+/// An organisation unit to add (the input of `govreport_org_unit_add`: `{"name", "parent_id"}`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrgUnit {
+    /// Name, new in the database (`区人社局`).
+    pub name: String,
+    /// The unit it belongs to, if any.
+    pub parent_id: Option<i64>,
+}
+
+impl NewOrgUnit {
+    /// A unit named `name`, part of `parent_id` if given.
+    pub fn new(name: &str, parent_id: Option<i64>) -> NewOrgUnit {
+        NewOrgUnit {
+            name: name.into(),
+            parent_id,
+        }
+    }
+}
+
+/// A milestone given with a new task (`{"due_date", "description"}`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewMilestone {
+    /// ISO due date.
+    pub due_date: String,
+    /// What is to be reached (形象进度); not empty.
+    pub description: String,
+}
+
 /// A task to add. Only `title` is required; `report_id` defaults to the target's, the
 /// project's or the parent's report, else the first report.
+///
+/// Its serde shape is the `task_json` of the C ABI: unknown keys are refused, and absent
+/// optional keys take the defaults.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct NewTask {
     /// The report the task belongs to.
     pub report_id: Option<i64>,
@@ -45,6 +78,7 @@ pub struct NewTask {
     /// 牵头单位 (a unit id).
     pub lead_unit_id: Option<i64>,
     /// 配合单位 (unit ids).
+    #[serde(default)]
     pub support_unit_ids: Vec<i64>,
     /// 具体责任人.
     pub responsible_person: Option<String>,
@@ -52,8 +86,9 @@ pub struct NewTask {
     pub deadline: Option<String>,
     /// Notes.
     pub notes: Option<String>,
-    /// Milestones: `(due date, description)`.
-    pub milestones: Vec<(String, String)>,
+    /// Milestones.
+    #[serde(default)]
+    pub milestones: Vec<NewMilestone>,
 }
 
 /// One task of the decomposition.
@@ -108,9 +143,9 @@ pub struct Milestone {
     pub done_at: Option<String>,
 }
 
-/// One sub-item for [`Db::decompose_target`].
+/// One sub-item for [`Db::decompose_target`]. Only `title` is required.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct SubItem {
     /// What the sub-item is (`城关镇`).
     pub title: String,
@@ -286,9 +321,9 @@ fn context(conn: &Connection, t: &NewTask) -> Result<Context> {
             )));
         }
     }
-    for (due, what) in &t.milestones {
-        Date::parse(due, "milestone due_date")?;
-        if what.trim().is_empty() {
+    for m in &t.milestones {
+        Date::parse(&m.due_date, "milestone due_date")?;
+        if m.description.trim().is_empty() {
             return Err(Error::InvalidArgument(
                 "milestone description: empty".into(),
             ));
@@ -337,11 +372,11 @@ fn insert_task(conn: &Connection, t: &NewTask, created_at: &str) -> Result<i64> 
         )?
         .execute([id, *u])?;
     }
-    for (due, what) in &t.milestones {
+    for m in &t.milestones {
         conn.prepare_cached(
             "INSERT INTO milestone (task_id, due_date, description) VALUES (?1, ?2, ?3)",
         )?
-        .execute(params![id, due, what.trim()])?;
+        .execute(params![id, m.due_date, m.description.trim()])?;
     }
     Ok(id)
 }
@@ -357,11 +392,11 @@ fn org_unit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrgUnit> {
 
 impl Db {
     /// Adds an organisation unit; its name must be new. Returns its id.
-    pub fn add_org_unit(&mut self, name: &str, parent_id: Option<i64>) -> Result<i64> {
+    pub fn add_org_unit(&mut self, unit: &NewOrgUnit) -> Result<i64> {
         let tx = self
             .connection_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id = insert_org_unit(&tx, name, parent_id, None)?;
+        let id = insert_org_unit(&tx, &unit.name, unit.parent_id, None)?;
         tx.commit()?;
         Ok(id)
     }
