@@ -74,7 +74,8 @@ fn set_delete_journal(path: &Path) -> Result<()> {
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))?;
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("delete") {
         return Err(Error::JournalMode {
             path: PathBuf::from(path),
@@ -91,10 +92,8 @@ mod tests {
     use crate::OpenMode;
 
     fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "govreport-publish-{name}-{}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("govreport-publish-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
@@ -147,7 +146,11 @@ mod tests {
 
         let copy = Connection::open_with_flags(&out, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
         assert_eq!(counts(&copy), expected);
-        assert_eq!(expected.last().unwrap().1, 1, "the progress record is in the copy");
+        assert_eq!(
+            expected.last().unwrap().1,
+            1,
+            "the progress record is in the copy"
+        );
         let mode: String = copy
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .unwrap();
