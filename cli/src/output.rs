@@ -296,7 +296,7 @@ mod tests {
 
     #[test]
     fn rows_keep_the_field_order_of_the_struct() {
-        #[derive(Serialize)]
+        #[derive(serde::Serialize)]
         struct R {
             zeta: i32,
             alpha: &'static str,
