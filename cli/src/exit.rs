@@ -9,9 +9,10 @@ use rusqlite::ErrorCode;
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  bad input: an invalid value (date, period, code, number), an unknown id, bad register rows
-  2  usage: an unknown subcommand or flag, a missing argument (from the argument parser)
-  3  database: SQLite failed, or the file is not a govreport database
+  1  bad input: an invalid value (date, period, code), an unknown id, bad register rows, an
+     existing file for init or publish, a write without --db FILE
+  2  usage: an unknown subcommand or flag, a missing argument, a flag value of the wrong type
+  3  database: SQLite failed (a bad query included), or the file is not a govreport database
   4  schema version: the file is from a newer govreport, or older and opened read-only
   5  file: a file is missing, cannot be read or cannot be written
   6  busy: another process holds the database's write lock; try again
