@@ -27,9 +27,10 @@
 //! the schema version), [`figures`] (targets and results), [`projects`], [`places`],
 //! [`glossary`], [`export`] (the dataset as JSON), [`seed`] (the curated data in `seeds/`),
 //! [`units`] (base-unit conversion and every multiplier), [`time`] (dates, periods, the valid
-//! years), [`code`] (text codes of enums, [`TextCode`]), [`tracking`] (task decomposition, progress records and
-//! evaluation against 序时进度). [`registers`] (the key-project and village registers
-//! offices import from spreadsheets).
+//! years), [`code`] (text codes of enums, [`TextCode`]), [`tracking`] (task decomposition,
+//! progress records and evaluation against 序时进度), [`registers`] (the key-project and
+//! village registers offices import from spreadsheets), [`publish`] (a self-contained copy
+//! that other SQLite tools open read-only).
 
 #![warn(missing_docs)]
 
@@ -41,6 +42,7 @@ pub mod figures;
 pub mod glossary;
 pub mod places;
 pub mod projects;
+pub mod publish;
 pub mod query;
 pub mod registers;
 pub mod report;

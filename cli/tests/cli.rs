@@ -1,0 +1,857 @@
+//! The `govreport` binary run as a user runs it: every subcommand, its output against the
+//! library, and bad input — each with a message on stderr, the documented exit code and
+//! nothing changed.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use govreport::registers::synthetic::{self, ProjectOptions};
+use govreport::{Db, FigureFilter, FileFormat, PlaceFilter, PlaceKind, ProjectFilter};
+use serde_json::Value;
+
+fn govreport(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_govreport"))
+        .args(args)
+        .output()
+        .expect("the govreport binary runs")
+}
+
+/// Runs and expects exit code 0; returns stdout.
+fn ok(args: &[&str]) -> String {
+    let out = govreport(args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs and expects `code`, an empty stdout and a message on stderr; returns the message.
+fn fails(args: &[&str], code: i32) -> String {
+    let out = govreport(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+    assert!(out.stdout.is_empty(), "{args:?}: no data on a failure");
+    assert!(!stderr.trim().is_empty(), "{args:?}: a message on stderr");
+    stderr
+}
+
+fn json(args: &[&str]) -> Value {
+    serde_json::from_str(&ok(args)).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+}
+
+fn lib_json<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap()
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("govreport-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// A new database file made by `govreport init`.
+fn init(dir: &TempDir) -> PathBuf {
+    let db = dir.path("office.db");
+    let out = govreport(&["init", s(&db)]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("created"));
+    db
+}
+
+#[test]
+fn help_lists_every_subcommand_and_the_exit_codes() {
+    let help = ok(&["--help"]);
+    for cmd in [
+        "info",
+        "targets",
+        "results",
+        "projects",
+        "places",
+        "glossary",
+        "due",
+        "search",
+        "query",
+        "export",
+        "init",
+        "import-register",
+        "progress",
+        "evaluate",
+        "publish",
+        "rebuild-search-index",
+    ] {
+        assert!(help.contains(&format!("  {cmd} ")), "{cmd} in --help");
+    }
+    for code in 0..=8 {
+        assert!(
+            help.contains(&format!("  {code}  ")),
+            "exit code {code} in --help"
+        );
+    }
+    assert!(ok(&["--version"]).starts_with("govreport "));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert!(fails(&["targets", "--bogus"], 2).contains("--bogus"));
+    assert!(fails(&["no-such-command"], 2).contains("no-such-command"));
+    fails(&["due"], 2); // --before is required
+    fails(&["search"], 2); // QUERY is required
+    fails(&["--format", "xml", "targets"], 2);
+    fails(&["targets", "--area", "three"], 2);
+    fails(&["progress", "add", "--period", "2024-03"], 2); // no subject
+    fails(
+        &[
+            "progress",
+            "add",
+            "--target",
+            "1",
+            "--project",
+            "2",
+            "--period",
+            "2024-03",
+        ],
+        2,
+    );
+    fails(&[], 2);
+}
+
+#[test]
+fn info_counts_every_kind() {
+    let db = Db::open_default().unwrap();
+    let info = json(&["info", "--format", "json"]);
+    assert_eq!(info["database"], "built-in");
+    assert_eq!(info["schema_version"], govreport::SCHEMA_VERSION);
+    assert_eq!(info["reports"][0]["region"], "洛阳市偃师区");
+    let targets = db.targets(&FigureFilter::default()).unwrap().len();
+    assert_eq!(info["counts"]["targets"], targets);
+    assert_eq!(info["counts"]["glossary"], db.glossary().unwrap().len());
+    assert_eq!(info["counts"]["progress"], 0);
+    let table = ok(&["info", "--format", "table"]);
+    assert!(
+        table.contains("洛阳市偃师区") && table.contains("targets"),
+        "{table}"
+    );
+    let csv = ok(&["info", "--format", "csv"]);
+    assert!(csv.starts_with("kind,count\n"), "{csv}");
+    assert!(csv.contains(&format!("targets,{targets}\n")), "{csv}");
+}
+
+#[test]
+fn targets_and_results_are_the_librarys_records_with_its_filters() {
+    let db = Db::open_default().unwrap();
+    let headline = FigureFilter {
+        headline_only: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        json(&["targets", "--headline", "--format", "json"]),
+        lib_json(&db.targets(&headline).unwrap())
+    );
+    let area = FigureFilter {
+        area: Some(3),
+        ..Default::default()
+    };
+    assert_eq!(
+        json(&["--format", "json", "results", "--area", "3"]),
+        lib_json(&db.results(&area).unwrap())
+    );
+    let text = FigureFilter {
+        text: Some("游客".into()),
+        measure: Some(govreport::Measure::Count),
+        ..Default::default()
+    };
+    let listed = json(&[
+        "targets",
+        "--text",
+        "游客",
+        "--measure",
+        "count",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(listed, lib_json(&db.targets(&text).unwrap()));
+
+    // jsonl: one record per line, the same records.
+    let jsonl = ok(&["targets", "--headline", "--format", "jsonl"]);
+    let lines: Vec<Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        Value::Array(lines),
+        lib_json(&db.targets(&headline).unwrap())
+    );
+    // csv: the fields in the record's order, one line per record.
+    let csv = ok(&["targets", "--headline", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(&header[0], "id");
+    assert_eq!(&header[1], "kind");
+    assert_eq!(
+        reader.records().count(),
+        db.targets(&headline).unwrap().len()
+    );
+    // table: aligned, with the count.
+    let table = ok(&["targets", "--headline", "--format", "table"]);
+    assert!(table.contains("地区生产总值增速"), "{table}");
+    assert!(
+        table
+            .trim_end()
+            .ends_with(&format!("{} records", db.targets(&headline).unwrap().len()))
+    );
+}
+
+#[test]
+fn a_bad_filter_value_is_bad_input() {
+    assert!(fails(&["targets", "--due-before", "2024-13-01"], 1).contains("YYYY-MM-DD"));
+    assert!(fails(&["projects", "--due-before", "tomorrow"], 1).contains("--due-before"));
+    assert!(fails(&["targets", "--measure", "speed"], 1).contains("--measure"));
+    assert!(fails(&["places", "--kind", "city"], 1).contains("--kind"));
+    fails(&["places", "--level", "galactic"], 1);
+}
+
+#[test]
+fn projects_places_and_glossary_follow_the_library() {
+    let db = Db::open_default().unwrap();
+    let f = ProjectFilter {
+        year: Some(2024),
+        status: Some("开工".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        json(&[
+            "projects", "--year", "2024", "--status", "开工", "--format", "json"
+        ]),
+        lib_json(&db.projects(&f).unwrap())
+    );
+    let p = PlaceFilter {
+        kind: Some(PlaceKind::Village),
+        ..Default::default()
+    };
+    assert_eq!(
+        json(&["places", "--kind", "village", "--format", "json"]),
+        lib_json(&db.places(&p).unwrap())
+    );
+    let all = db.glossary().unwrap();
+    assert_eq!(json(&["glossary", "--format", "json"]), lib_json(&all));
+    let some = json(&["glossary", "--text", "乡村", "--format", "json"]);
+    let some = some.as_array().unwrap();
+    assert!(!some.is_empty() && some.len() < all.len());
+    assert!(some.iter().all(|g| {
+        g["term"].as_str().unwrap().contains("乡村")
+            || g["definition"].as_str().unwrap().contains("乡村")
+    }));
+}
+
+#[test]
+fn due_lists_every_kind_with_a_deadline_in_the_window() {
+    let due = json(&["due", "--before", "2024-07-01", "--format", "json"]);
+    let items: Vec<(String, i64, String)> = due
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["kind"].as_str().unwrap().to_string(),
+                d["id"].as_i64().unwrap(),
+                d["deadline"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("project".to_string(), 533, "2024-05-31".to_string()),
+            ("project".to_string(), 534, "2024-05-31".to_string()),
+            ("project".to_string(), 568, "2024-06-30".to_string()),
+        ]
+    );
+    let after = json(&[
+        "due",
+        "--before",
+        "2024-07-01",
+        "--after",
+        "2024-06-01",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(after.as_array().unwrap().len(), 1);
+    assert_eq!(after[0]["id"], 568);
+    // Targets come too, in their export shape.
+    let db = Db::open_default().unwrap();
+    let due_targets = db
+        .targets(&FigureFilter {
+            due_before: Some("2025-01-01".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(!due_targets.is_empty());
+    let year = json(&["due", "--before", "2025-01-01", "--format", "json"]);
+    let targets: Vec<&Value> = year
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kind"] == "target")
+        .collect();
+    assert_eq!(targets.len(), due_targets.len());
+    let deadlines: Vec<&str> = year
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["deadline"].as_str().unwrap())
+        .collect();
+    assert!(deadlines.windows(2).all(|w| w[0] <= w[1]), "by deadline");
+
+    assert!(fails(&["due", "--before", "2024-02-30"], 1).contains("--before"));
+    assert!(fails(&["due", "--before", "2024-07-01", "--after", "June"], 1).contains("--after"));
+}
+
+#[test]
+fn search_finds_with_kind_and_limit() {
+    let hits = json(&[
+        "search",
+        "乡村振兴",
+        "--kind",
+        "paragraph",
+        "--limit",
+        "3",
+        "--format",
+        "json",
+    ]);
+    let hits = hits.as_array().unwrap();
+    assert_eq!(hits.len(), 3);
+    assert!(hits.iter().all(|h| h["kind"] == "paragraph"));
+    assert!(
+        hits[0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("【乡村振兴】")
+    );
+    let table = ok(&["search", "储能", "--format", "table"]);
+    assert!(table.contains("储能"), "{table}");
+    assert!(fails(&["search", "储能", "--kind", "planet"], 1).contains("--kind"));
+}
+
+#[test]
+fn query_runs_read_only_sql_with_parameters() {
+    let rows = json(&[
+        "query",
+        "SELECT id, metric FROM figure WHERE kind = ?1 AND id <= ?2 ORDER BY id",
+        "--param",
+        "target",
+        "--param",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(rows.as_array().unwrap().len(), 2);
+    assert_eq!(rows[0]["metric"], "地区生产总值增速");
+    // csv keeps the columns in the order of the SELECT.
+    let csv = ok(&[
+        "query",
+        "SELECT metric, id FROM figure WHERE kind = 'target' AND id = 1",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(csv, "metric,id\n地区生产总值增速,1\n");
+    let m = fails(&["query", "DELETE FROM figure"], 7);
+    assert!(m.contains("error"), "{m}");
+    fails(&["query", "SELECT 1; SELECT 2"], 1);
+    fails(&["query", "SELECT ?1"], 1); // a parameter without a value
+    fails(&["query", "SELECT * FROM no_such_table"], 3);
+}
+
+#[test]
+fn export_is_the_librarys_document() {
+    let db = Db::open_default().unwrap();
+    let doc: Value = serde_json::from_str(&db.export_json().unwrap()).unwrap();
+    assert_eq!(json(&["export"]), doc);
+    let lines = ok(&["export", "--format", "jsonl"]);
+    let mut targets = 0;
+    for l in lines.lines() {
+        let v: Value = serde_json::from_str(l).unwrap();
+        if v["dataset"] == "targets" {
+            targets += 1;
+        }
+    }
+    assert_eq!(targets, doc["targets"].as_array().unwrap().len());
+    assert!(fails(&["export", "--format", "csv"], 1).contains("jsonl"));
+}
+
+#[test]
+fn init_makes_a_database_and_refuses_an_existing_file() {
+    let dir = TempDir::new("init");
+    let db = init(&dir);
+    let info = json(&["--db", s(&db), "info", "--format", "json"]);
+    assert_eq!(info["schema_version"], govreport::SCHEMA_VERSION);
+    assert_eq!(
+        info["counts"],
+        json(&["info", "--format", "json"])["counts"]
+    );
+    let before = std::fs::read(&db).unwrap();
+    assert!(fails(&["init", s(&db)], 1).contains("exists"));
+    assert_eq!(std::fs::read(&db).unwrap(), before, "unchanged");
+    fails(&["init", s(&dir.path("no-dir/x.db"))], 5);
+}
+
+#[test]
+fn a_missing_or_foreign_database_file_is_refused() {
+    let dir = TempDir::new("missing");
+    let missing = dir.path("nope.db");
+    assert!(fails(&["--db", s(&missing), "targets"], 5).contains("govreport init"));
+    fails(&["--db", s(&dir.0), "info"], 5); // a directory
+    // A SQLite file with other tables: database error; nothing written to it.
+    let foreign = dir.path("foreign.db");
+    rusqlite::Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    let before = std::fs::read(&foreign).unwrap();
+    assert!(fails(&["--db", s(&foreign), "info"], 3).contains("not a govreport database"));
+    fails(
+        &[
+            "--db",
+            s(&foreign),
+            "progress",
+            "add",
+            "--target",
+            "1",
+            "--period",
+            "2024-03",
+            "--value",
+            "1",
+            "--unit",
+            "%",
+        ],
+        3,
+    );
+    assert_eq!(std::fs::read(&foreign).unwrap(), before);
+    // A file from a newer govreport: schema error.
+    let newer = init(&dir);
+    rusqlite::Connection::open(&newer)
+        .unwrap()
+        .pragma_update(None, "user_version", 999)
+        .unwrap();
+    assert!(fails(&["--db", s(&newer), "targets"], 4).contains("newer"));
+    assert!(!missing.exists(), "reading never creates a file");
+}
+
+#[test]
+fn progress_add_and_list_on_a_file() {
+    let dir = TempDir::new("progress");
+    let db = init(&dir);
+    let added = json(&[
+        "--db",
+        s(&db),
+        "--format",
+        "json",
+        "progress",
+        "add",
+        "--target",
+        "1",
+        "--period",
+        "2024-03",
+        "--value",
+        "1.5",
+        "--unit",
+        "%",
+        "--text",
+        "一季度",
+        "--reported-at",
+        "2024-04-05",
+    ]);
+    assert_eq!(added[0]["subject_kind"], "target");
+    assert_eq!(added[0]["subject_id"], 1);
+    assert_eq!(added[0]["value"], 1.5);
+    let id = added[0]["id"].as_i64().unwrap();
+    let project = json(&[
+        "--db",
+        s(&db),
+        "--format",
+        "json",
+        "progress",
+        "add",
+        "--project",
+        "533",
+        "--period",
+        "2024-03",
+        "--invested-to-date",
+        "1200",
+        "--invest-unit",
+        "万元",
+        "--status",
+        "under_construction",
+        "--reported-at",
+        "2024-04-05",
+    ]);
+    assert_eq!(project[0]["invested_to_date"], 1200.0);
+    let listed = json(&[
+        "--db",
+        s(&db),
+        "--format",
+        "json",
+        "progress",
+        "list",
+        "--target",
+        "1",
+    ]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["id"], id);
+    // The library reads what the command wrote.
+    let lib = Db::open_with(&db, govreport::OpenMode::ReadOnly).unwrap();
+    assert_eq!(
+        lib.progress(id).unwrap().progress_text.as_deref(),
+        Some("一季度")
+    );
+    drop(lib);
+    assert!(fails(&["progress", "list", "--target", "99999"], 1).contains("99999"));
+}
+
+#[test]
+fn bad_writes_change_nothing() {
+    let dir = TempDir::new("badwrite");
+    let db = init(&dir);
+    let before = std::fs::read(&db).unwrap();
+    let add = |db: &str, period: &str, target: &str| -> Vec<String> {
+        [
+            "--db", db, "progress", "add", "--target", target, "--period", period, "--value", "2",
+            "--unit", "%",
+        ]
+        .iter()
+        .map(|x| x.to_string())
+        .collect()
+    };
+    let run = |args: Vec<String>, code: i32| {
+        let refs: Vec<&str> = args.iter().map(|x| x.as_str()).collect();
+        fails(&refs, code)
+    };
+    assert!(run(add(s(&db), "2024-13", "1"), 1).contains("2024-13"));
+    assert!(run(add(s(&db), "2024-03", "99999"), 1).contains("99999"));
+    assert!(run(add(s(&db), "2023-03", "1"), 1).contains("2023"));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+
+    // The built-in database cannot be written.
+    let args: Vec<&str> = vec![
+        "progress", "add", "--target", "1", "--period", "2024-03", "--value", "2", "--unit", "%",
+    ];
+    assert!(fails(&args, 1).contains("--db FILE"));
+    // A missing file is not created.
+    let missing = dir.path("missing.db");
+    assert!(run(add(s(&missing), "2024-03", "1"), 5).contains("govreport init"));
+    assert!(!missing.exists());
+    fails(
+        &["--db", s(&missing), "import-register", "projects", s(&db)],
+        5,
+    );
+    assert!(!missing.exists());
+
+    // A read-only file: refused (exit 7), its bytes as they were.
+    let mut perms = std::fs::metadata(&db).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&db, perms.clone()).unwrap();
+    assert!(run(add(s(&db), "2024-03", "1"), 7).contains("read-only"));
+    let register = dir.path("projects.csv");
+    std::fs::write(
+        &register,
+        synthetic::project_register(
+            &ProjectOptions {
+                rows: 20,
+                ..Default::default()
+            },
+            FileFormat::Csv,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    fails(
+        &["--db", s(&db), "import-register", "projects", s(&register)],
+        7,
+    );
+    fails(&["--db", s(&db), "rebuild-search-index"], 7);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&db, perms).unwrap();
+}
+
+#[test]
+fn import_register_projects_and_villages() {
+    let dir = TempDir::new("import");
+    let db = init(&dir);
+    let projects = dir.path("projects.csv");
+    let options = ProjectOptions {
+        rows: 40,
+        ..Default::default()
+    };
+    std::fs::write(
+        &projects,
+        synthetic::project_register(&options, FileFormat::Csv).unwrap(),
+    )
+    .unwrap();
+    let summary = json(&[
+        "--db",
+        s(&db),
+        "--format",
+        "json",
+        "import-register",
+        "projects",
+        s(&projects),
+    ]);
+    assert_eq!(summary[0]["inserted"], 40);
+    let count = json(&["--db", s(&db), "info", "--format", "json"]);
+    assert_eq!(count["counts"]["register_projects"], 40);
+
+    let villages = dir.path("villages.csv");
+    std::fs::write(
+        &villages,
+        synthetic::village_register(7, &[2023], FileFormat::Csv).unwrap(),
+    )
+    .unwrap();
+    let summary = json(&[
+        "--db",
+        s(&db),
+        "--format",
+        "json",
+        "import-register",
+        "villages",
+        s(&villages),
+    ]);
+    assert!(summary[0]["inserted"].as_i64().unwrap() > 0);
+
+    // A bad row: nothing imported without --skip-bad-rows; with it, the good rows are.
+    let bytes = std::fs::read(&projects).unwrap();
+    let mut records: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes.as_slice())
+        .records()
+        .map(|r| r.unwrap())
+        .collect();
+    let header_at = records
+        .iter()
+        .position(|r| r.iter().any(|c| c.starts_with("总投资")))
+        .unwrap();
+    let total_col = records[header_at]
+        .iter()
+        .position(|c| c.starts_with("总投资"))
+        .unwrap();
+    let mut cells: Vec<String> = records[header_at + 1].iter().map(String::from).collect();
+    cells[total_col] = "很多".into();
+    records[header_at + 1] = csv::StringRecord::from(cells);
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    for r in &records {
+        w.write_record(r).unwrap();
+    }
+    let bad_row = format!("row {}", header_at + 2);
+    let bad = dir.path("bad.csv");
+    std::fs::write(&bad, w.into_inner().unwrap()).unwrap();
+    let fresh = dir.path("fresh.db");
+    ok(&["init", s(&fresh)]);
+    let before = std::fs::read(&fresh).unwrap();
+    let m = fails(
+        &["--db", s(&fresh), "import-register", "projects", s(&bad)],
+        1,
+    );
+    assert!(m.contains(&bad_row) && m.contains("--skip-bad-rows"), "{m}");
+    assert_eq!(std::fs::read(&fresh).unwrap(), before);
+    let out = govreport(&[
+        "--db",
+        s(&fresh),
+        "--format",
+        "json",
+        "import-register",
+        "projects",
+        s(&bad),
+        "--skip-bad-rows",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary[0]["inserted"], 39);
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("skipped {bad_row}")));
+    fails(
+        &[
+            "--db",
+            s(&fresh),
+            "import-register",
+            "projects",
+            s(&dir.path("none.csv")),
+        ],
+        5,
+    );
+    fails(&["--db", s(&fresh), "import-register", "roads", s(&bad)], 2);
+}
+
+#[test]
+fn evaluate_gives_every_target_its_light() {
+    let dir = TempDir::new("evaluate");
+    let db = init(&dir);
+    ok(&[
+        "--db",
+        s(&db),
+        "progress",
+        "add",
+        "--target",
+        "1",
+        "--period",
+        "2024-06",
+        "--value",
+        "6.2",
+        "--unit",
+        "%",
+        "--reported-at",
+        "2024-07-05",
+    ]);
+    let report = json(&[
+        "--db",
+        s(&db),
+        "--format",
+        "json",
+        "evaluate",
+        "--period",
+        "2024-06",
+    ]);
+    let lib = Db::open_with(&db, govreport::OpenMode::ReadOnly).unwrap();
+    let targets = lib.targets(&FigureFilter::default()).unwrap();
+    assert_eq!(report["period"], "2024-06");
+    assert_eq!(report["targets"].as_array().unwrap().len(), targets.len());
+    let first = &report["targets"][0];
+    assert_eq!(first["target_id"], 1);
+    assert_eq!(first["value"], 6.2);
+    assert_ne!(first["status"], "no_data");
+    assert!(report["projects"]["schedule_pct"].is_number());
+    let table = ok(&[
+        "--db",
+        s(&db),
+        "--format",
+        "table",
+        "evaluate",
+        "--period",
+        "2024-Q2",
+    ]);
+    assert!(
+        table.contains("序时进度") && table.contains("lights:"),
+        "{table}"
+    );
+    let csv = ok(&[
+        "--db",
+        s(&db),
+        "--format",
+        "csv",
+        "evaluate",
+        "--period",
+        "2024-06",
+    ]);
+    assert_eq!(csv.lines().count(), targets.len() + 1);
+    assert!(fails(&["evaluate", "--period", "2024-14"], 1).contains("2024-14"));
+    fails(
+        &["evaluate", "--period", "2024-06", "--as-of", "someday"],
+        1,
+    );
+}
+
+#[test]
+fn publish_writes_a_file_plain_sqlite_opens_read_only() {
+    let dir = TempDir::new("publish");
+    let db = init(&dir);
+    ok(&[
+        "--db",
+        s(&db),
+        "progress",
+        "add",
+        "--target",
+        "2",
+        "--period",
+        "2024-03",
+        "--value",
+        "1",
+        "--unit",
+        "%",
+        "--reported-at",
+        "2024-04-01",
+    ]);
+    let out = dir.path("published.db");
+    ok(&["--db", s(&db), "publish", s(&out)]);
+    let conn =
+        rusqlite::Connection::open_with_flags(&out, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete");
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM progress", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+    drop(conn);
+    assert!(!dir.path("published.db-wal").exists());
+    // The published file reads like the source.
+    assert_eq!(
+        json(&["--db", s(&out), "targets", "--headline", "--format", "json"]),
+        json(&["targets", "--headline", "--format", "json"])
+    );
+    let before = std::fs::read(&out).unwrap();
+    assert!(fails(&["publish", s(&out)], 1).contains("exists"));
+    assert_eq!(std::fs::read(&out).unwrap(), before);
+    // The built-in database publishes too.
+    let default = dir.path("default.db");
+    ok(&["publish", s(&default)]);
+    assert!(default.is_file());
+}
+
+#[test]
+fn rebuild_search_index_on_a_file() {
+    let dir = TempDir::new("reindex");
+    let db = init(&dir);
+    // Edit a paragraph with plain SQL, as another tool would; the index is stale until rebuilt.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE paragraph SET text = text || '量子隧穿' WHERE id = (SELECT min(id) FROM paragraph)",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let find = || json(&["--db", s(&db), "--format", "json", "search", "量子隧穿"]);
+    assert_eq!(find().as_array().unwrap().len(), 0, "stale index");
+    ok(&["--db", s(&db), "rebuild-search-index"]);
+    assert_eq!(
+        find().as_array().unwrap().len(),
+        1,
+        "found after the rebuild"
+    );
+    assert!(fails(&["rebuild-search-index"], 1).contains("--db FILE"));
+}
+
+#[test]
+fn data_in_a_pipe_is_json_by_default() {
+    // stdout is a pipe here: no --format means json.
+    let v = json(&["targets", "--headline"]);
+    assert!(v.is_array());
+}
