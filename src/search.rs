@@ -23,15 +23,15 @@
 //! | `target`, `result` | `figure.id` | `metric`, a space, `quote` |
 //! | `project` | `project.id` | `name`, a space, `quote` |
 //! | `place` | `place.id` | `name`, a space, `quote` |
-//! | `glossary` | `glossary_term.n` (as in the export) | `term`, a space, `definition` |
+//! | `glossary` | `glossary_term.id` (the export's `id`; equal to the entry number `n` in the first report) | `term`, a space, `definition` |
 //!
 //! # What matches
 //!
 //! The query is split on whitespace into terms; a document matches when **every** term is a
 //! substring of its text, ASCII letters compared case-insensitively (the semantics of SQLite's
 //! `LIKE '%term%'`, ANDed). Nothing in the query is syntax: `"`, `*`, `OR`, `NEAR(`, `-`, `:`
-//! are characters to look for. A query with no term (empty, only whitespace) is rejected with
-//! [`Error::InvalidArgument`]. The hits are exactly those of a substring scan: the index only
+//! are characters to look for. A query with no term (empty, only whitespace) has no hits (so a
+//! search box can search as the user types). The hits are exactly those of a substring scan: the index only
 //! chooses candidates, and every candidate is rechecked against its original text.
 //!
 //! # The index
@@ -214,7 +214,7 @@ impl SearchKind {
                 from: "glossary_term d",
                 filter: "1",
                 key: "d.id",
-                public_id: "d.n",
+                public_id: "d.id",
                 text: "d.term || ' ' || d.definition",
                 section: "(SELECT g.section_id FROM paragraph g WHERE g.id = d.paragraph_id)",
             },
@@ -295,13 +295,47 @@ impl Default for SearchOptions {
     }
 }
 
+/// A record of any searchable kind, as [`Db::record`] returns it. Serializes as the record
+/// itself (the object the export and the single-record getters give).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Record {
+    /// A paragraph of the report text.
+    Paragraph(crate::report::Paragraph),
+    /// A target of the plan year.
+    Target(crate::figures::Figure),
+    /// A result of the review year.
+    Result(crate::figures::Figure),
+    /// A project.
+    Project(crate::projects::Project),
+    /// A place.
+    Place(crate::places::Place),
+    /// A glossary (名词解释) entry.
+    Glossary(crate::glossary::GlossaryTerm),
+}
+
+impl Record {
+    /// The kind of the record.
+    pub fn kind(&self) -> SearchKind {
+        match self {
+            Record::Paragraph(_) => SearchKind::Paragraph,
+            Record::Target(_) => SearchKind::Target,
+            Record::Result(_) => SearchKind::Result,
+            Record::Project(_) => SearchKind::Project,
+            Record::Place(_) => SearchKind::Place,
+            Record::Glossary(_) => SearchKind::Glossary,
+        }
+    }
+}
+
 /// One search hit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchHit {
     /// `paragraph`, `target`, `result`, `project`, `place` or `glossary`.
     pub kind: String,
     /// The record's id, the same the export uses: `paragraph.id`, `figure.id`, `project.id`,
-    /// `place.id`, or the glossary entry number `glossary_term.n`.
+    /// `place.id`, or `glossary_term.id` (unique across reports; in the first report equal to
+    /// the entry number `n` that [`Db::glossary_term`] takes). [`Db::record`] opens any hit.
     pub id: i64,
     /// The `path` of the section the record belongs to (for places and glossary terms: the
     /// section of their paragraph).
@@ -370,7 +404,7 @@ pub fn index_tokens(text: &str) -> String {
     out
 }
 
-/// Splits a query into its terms (ASCII lowercased). Fails on a query without any term.
+/// Splits a query into its terms (ASCII lowercased); none for an empty or blank query.
 fn query_terms(query: &str) -> Result<Vec<String>> {
     let mut terms: Vec<String> = Vec::new();
     for t in query.split_whitespace() {
@@ -378,11 +412,6 @@ fn query_terms(query: &str) -> Result<Vec<String>> {
         if !terms.contains(&t) {
             terms.push(t);
         }
-    }
-    if terms.is_empty() {
-        return Err(Error::InvalidArgument(
-            "empty search query: give at least one word to look for".into(),
-        ));
     }
     Ok(terms)
 }
@@ -397,6 +426,11 @@ fn query_terms(query: &str) -> Result<Vec<String>> {
 /// An empty query is an [`Error::InvalidArgument`].
 pub fn fts_expression(query: &str) -> Result<Option<String>> {
     let terms = query_terms(query)?;
+    if terms.is_empty() {
+        return Err(Error::InvalidArgument(
+            "empty search query: give at least one word to look for".into(),
+        ));
+    }
     Ok(expression_for(&terms))
 }
 
@@ -571,8 +605,9 @@ impl Db {
     ///
     /// Hits are exactly those of a substring scan; how each query length is served by the
     /// index and how hits are ranked is described in the [`search`](crate::search) module.
-    /// An empty or whitespace-only query is an [`Error::InvalidArgument`]; any other text,
-    /// FTS5 operators and quotes included, is searched for literally.
+    /// An empty or whitespace-only query has no hits (an empty list, not an error: a search
+    /// box can search as the user types); any other text, FTS5 operators and quotes included,
+    /// is searched for literally.
     ///
     /// ```
     /// use govreport::{Db, SearchKind, SearchOptions};
@@ -588,7 +623,7 @@ impl Db {
     /// let hits = db.search("储能", &opts)?;
     /// assert!(!hits.is_empty() && hits.len() <= 3);
     /// assert!(hits.iter().all(|h| h.kind == "project" && h.snippet.contains("<b>储能</b>")));
-    /// assert!(db.search("  ", &opts).is_err());
+    /// assert!(db.search("  ", &opts)?.is_empty());
     /// # Ok::<(), govreport::Error>(())
     /// ```
     pub fn search(&self, query: &str, opts: &SearchOptions) -> Result<Vec<SearchHit>> {
@@ -600,7 +635,7 @@ impl Db {
                 .filter(|k| ks.contains(k))
                 .collect(),
         };
-        if kinds.is_empty() || opts.limit == Some(0) {
+        if terms.is_empty() || kinds.is_empty() || opts.limit == Some(0) {
             return Ok(Vec::new());
         }
         let conn = self.connection();
@@ -673,6 +708,39 @@ impl Db {
             }
         }
         Ok(out.hits)
+    }
+
+    /// The record a search hit names, by its `(kind, id)`: one call in place of the five
+    /// getters. An unknown id is an [`Error::NotFound`].
+    ///
+    /// ```
+    /// use govreport::{Db, SearchOptions};
+    /// use govreport::search::Record;
+    ///
+    /// let db = Db::open_default()?;
+    /// for hit in db.search("二里头", &SearchOptions::default())? {
+    ///     let kind = govreport::SearchKind::from_name(&hit.kind)?;
+    ///     let record = db.record(kind, hit.id)?;
+    ///     assert_eq!(record.kind(), kind);
+    /// }
+    /// assert!(matches!(db.record(govreport::SearchKind::Glossary, 1)?, Record::Glossary(_)));
+    /// # Ok::<(), govreport::Error>(())
+    /// ```
+    pub fn record(&self, kind: SearchKind, id: i64) -> Result<Record> {
+        Ok(match kind {
+            SearchKind::Paragraph => Record::Paragraph(self.paragraph(id)?),
+            SearchKind::Target => Record::Target(self.target(id)?),
+            SearchKind::Result => Record::Result(self.result(id)?),
+            SearchKind::Project => Record::Project(self.project(id)?),
+            SearchKind::Place => Record::Place(self.place(id)?),
+            // By row id, which is unique across reports (`glossary_term` takes the number).
+            SearchKind::Glossary => Record::Glossary(
+                self.glossary()?
+                    .into_iter()
+                    .find(|t| t.id == id)
+                    .ok_or_else(|| Error::NotFound(format!("glossary entry with id {id}")))?,
+            ),
+        })
     }
 
     /// Rebuilds the search index from the records in the database, in one transaction.
