@@ -271,7 +271,9 @@ fn cpp_wrapper_program() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains(" checks, 0 failures"), "{}", show(&out));
     if !have("valgrind") {
-        println!("note: valgrind is not installed; skipping the valgrind run (.ci/run installs it)");
+        println!(
+            "note: valgrind is not installed; skipping the valgrind run (.ci/run installs it)"
+        );
         return;
     }
     let vg = work_dir("cpp_wrapper_valgrind");

@@ -73,7 +73,11 @@ fn outside(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("govreport-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("creating a directory outside the tree");
-    assert!(!dir.starts_with(root()), "{} is inside the tree", dir.display());
+    assert!(
+        !dir.starts_with(root()),
+        "{} is inside the tree",
+        dir.display()
+    );
     dir
 }
 
@@ -103,8 +107,17 @@ fn readelf(args: &[&str], file: &Path) -> String {
 fn runs_and_prints_headlines(exe: &Path) -> String {
     let out = run(Command::new(exe).env_remove("LD_LIBRARY_PATH"));
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(stdout.contains("地区生产总值增速"), "{}: {}", exe.display(), show(&out));
-    assert!(stdout.contains("error on purpose: code 1"), "{}", show(&out));
+    assert!(
+        stdout.contains("地区生产总值增速"),
+        "{}: {}",
+        exe.display(),
+        show(&out)
+    );
+    assert!(
+        stdout.contains("error on purpose: code 1"),
+        "{}",
+        show(&out)
+    );
     stdout
 }
 
@@ -161,7 +174,10 @@ fn install_link_from_outside_and_uninstall() {
     assert!(native.contains("-lc"), "{native}");
     let pc = std::fs::read_to_string(lib.join("pkgconfig/govreport.pc")).unwrap();
     assert!(pc.contains(&format!("Libs.private: {native}\n")), "{pc}");
-    assert!(pc.contains(&format!("prefix={}\n", prefix.display())), "{pc}");
+    assert!(
+        pc.contains(&format!("prefix={}\n", prefix.display())),
+        "{pc}"
+    );
     let pc_static = std::fs::read_to_string(lib.join("pkgconfig/govreport-static.pc")).unwrap();
     assert!(
         pc_static.contains(&format!("Libs: ${{libdir}}/libgovreport.a {native}\n")),
@@ -204,7 +220,11 @@ fn install_link_from_outside_and_uninstall() {
         let project = outside("cmake");
         std::fs::write(project.join("CMakeLists.txt"), readme_block("cmake")).unwrap();
         std::fs::copy(root().join("examples/c/headline.c"), project.join("app.c")).unwrap();
-        std::fs::copy(root().join("examples/c/headline.cpp"), project.join("app.cpp")).unwrap();
+        std::fs::copy(
+            root().join("examples/c/headline.cpp"),
+            project.join("app.cpp"),
+        )
+        .unwrap();
         sh(&readme_block("cmake-build"), &project, &prefix);
         runs_and_prints_headlines(&project.join("build/app"));
         runs_and_prints_headlines(&project.join("build/app_cpp"));
@@ -258,10 +278,13 @@ fn install_honours_libdir_includedir_and_destdir() {
         ]
     );
     // The .pc files name the final directories, not the staging one.
-    let pc = std::fs::read_to_string(stage.join("opt/govreport/lib64/pkgconfig/govreport.pc"))
-        .unwrap();
+    let pc =
+        std::fs::read_to_string(stage.join("opt/govreport/lib64/pkgconfig/govreport.pc")).unwrap();
     assert!(pc.contains("libdir=/opt/govreport/lib64\n"), "{pc}");
-    assert!(pc.contains("includedir=/opt/govreport/include/gr\n"), "{pc}");
+    assert!(
+        pc.contains("includedir=/opt/govreport/include/gr\n"),
+        "{pc}"
+    );
     assert!(!pc.contains(&stage.display().to_string()), "{pc}");
     run(Command::new("make")
         .arg("-C")
