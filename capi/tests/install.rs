@@ -168,7 +168,8 @@ fn install_link_from_outside_and_uninstall() {
         "the installed library is not stripped:\n{sections}"
     );
     // Libs.private is what rustc printed for this build, not a hard-coded list.
-    let native = std::fs::read_to_string(root().join("target/release/native-static-libs"))
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or(root().join("target"), PathBuf::from);
+    let native = std::fs::read_to_string(target.join("release/native-static-libs"))
         .expect("make build records rustc's native-static-libs");
     let native = native.trim();
     assert!(native.contains("-lc"), "{native}");
