@@ -46,6 +46,8 @@ all: build
 # rustc prints the system libraries the static archive needs; cargo replays that note when
 # nothing is rebuilt.
 build:
+	@mkdir -p $(TARGET_DIR)
+	@echo "building the release library (cargo output in $(TARGET_DIR)/native-static-libs.log)"
 	cd $(ROOT) && $(CARGO) rustc --release -p govreport-capi --lib -- \
 	    --print native-static-libs 2> $(TARGET_DIR)/native-static-libs.log \
 	    || { cat $(TARGET_DIR)/native-static-libs.log >&2; exit 1; }
