@@ -293,6 +293,25 @@ fn cpp_wrapper_program() {
     );
 }
 
+/// `govreport.hpp` has a method (or free function) for every exported C function.
+#[test]
+fn the_cpp_wrapper_covers_every_c_function() {
+    let hpp = std::fs::read_to_string(root().join("include/govreport.hpp")).unwrap();
+    let missing: Vec<String> = symbol_list()
+        .into_iter()
+        .filter(|name| {
+            !hpp.match_indices(name.as_str()).any(|(i, _)| {
+                // A whole name: not the prefix of a longer one (`govreport_open` in `_open_default`).
+                !hpp[i + name.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            })
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not wrapped in govreport.hpp: {missing:?}"
+    );
+}
+
 #[test]
 fn examples_build_with_make() {
     if !have("make") {
