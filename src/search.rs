@@ -23,17 +23,18 @@
 //! | `target`, `result` | `figure.id` | `metric`, a space, `quote` |
 //! | `project` | `project.id` | `name`, a space, `quote` |
 //! | `place` | `place.id` | `name`, a space, `quote` |
-//! | `glossary` | `glossary_term.n` (as in the export) | `term`, a space, `definition` |
+//! | `glossary` | `glossary_term.id` (the export's `id`; equal to the entry number `n` in the first report) | `term`, a space, `definition` |
 //!
 //! # What matches
 //!
 //! The query is split on whitespace into terms; a document matches when **every** term is a
 //! substring of its text, ASCII letters compared case-insensitively (the semantics of SQLite's
 //! `LIKE '%term%'`, ANDed). Nothing in the query is syntax: `"`, `*`, `OR`, `NEAR(`, `-`, `:`
-//! are characters to look for. A query with no term (empty, only whitespace) is rejected with
-//! [`Error::InvalidArgument`], and so is one longer than [`MAX_QUERY_BYTES`] (4 KiB) or with
-//! more than [`MAX_QUERY_TERMS`] (64) distinct terms (the message names the limit); repeated
-//! terms count once. The hits are exactly those of a substring scan: the index only
+//! are characters to look for. A query with no term (empty, only whitespace) has no hits (so a
+//! search box can search as the user types). A query longer than [`MAX_QUERY_BYTES`] (4 KiB)
+//! or with more than [`MAX_QUERY_TERMS`] (64) distinct terms is rejected with
+//! [`Error::InvalidArgument`] (the message names the limit); repeated terms count once. The
+//! hits are exactly those of a substring scan: the index only
 //! chooses candidates, and every candidate is rechecked against its original text.
 //!
 //! # The index
@@ -101,6 +102,9 @@ use serde::Serialize;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
+
+mod record;
+pub use record::Record;
 
 /// A kind of searchable record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -218,7 +222,7 @@ impl SearchKind {
                 from: "glossary_term d",
                 filter: "1",
                 key: "d.id",
-                public_id: "d.n",
+                public_id: "d.id",
                 text: "d.term || ' ' || d.definition",
                 section: "(SELECT g.section_id FROM paragraph g WHERE g.id = d.paragraph_id)",
             },
@@ -305,7 +309,8 @@ pub struct SearchHit {
     /// `paragraph`, `target`, `result`, `project`, `place` or `glossary`.
     pub kind: String,
     /// The record's id, the same the export uses: `paragraph.id`, `figure.id`, `project.id`,
-    /// `place.id`, or the glossary entry number `glossary_term.n`.
+    /// `place.id`, or `glossary_term.id` (unique across reports; in the first report equal to
+    /// the entry number `n` that [`Db::glossary_term`] takes). [`Db::record`] opens any hit.
     pub id: i64,
     /// The `path` of the section the record belongs to (for places and glossary terms: the
     /// section of their paragraph).
@@ -382,8 +387,8 @@ pub const MAX_QUERY_BYTES: usize = 4096;
 /// rechecked against, so their number multiplies the work.
 pub const MAX_QUERY_TERMS: usize = 64;
 
-/// Splits a query into its distinct terms (ASCII lowercased), in order of first occurrence.
-/// Fails on a query without any term and on one above [`MAX_QUERY_BYTES`] or
+/// Splits a query into its distinct terms (ASCII lowercased), in order of first occurrence;
+/// none for an empty or blank query. Fails on a query above [`MAX_QUERY_BYTES`] or
 /// [`MAX_QUERY_TERMS`]; the work is linear in the query's length.
 fn query_terms(query: &str) -> Result<Vec<String>> {
     if query.len() > MAX_QUERY_BYTES {
@@ -407,11 +412,6 @@ fn query_terms(query: &str) -> Result<Vec<String>> {
             terms.push(t);
         }
     }
-    if terms.is_empty() {
-        return Err(Error::InvalidArgument(
-            "empty search query: give at least one word to look for".into(),
-        ));
-    }
     Ok(terms)
 }
 
@@ -425,6 +425,11 @@ fn query_terms(query: &str) -> Result<Vec<String>> {
 /// An empty query is an [`Error::InvalidArgument`].
 pub fn fts_expression(query: &str) -> Result<Option<String>> {
     let terms = query_terms(query)?;
+    if terms.is_empty() {
+        return Err(Error::InvalidArgument(
+            "empty search query: give at least one word to look for".into(),
+        ));
+    }
     Ok(expression_for(&terms))
 }
 
@@ -600,8 +605,9 @@ impl Db {
     ///
     /// Hits are exactly those of a substring scan; how each query length is served by the
     /// index and how hits are ranked is described in the [`search`](crate::search) module.
-    /// An empty or whitespace-only query is an [`Error::InvalidArgument`]; any other text,
-    /// FTS5 operators and quotes included, is searched for literally.
+    /// An empty or whitespace-only query has no hits (an empty list, not an error: a search
+    /// box can search as the user types); any other text, FTS5 operators and quotes included,
+    /// is searched for literally.
     ///
     /// ```
     /// use govreport::{Db, SearchKind, SearchOptions};
@@ -617,7 +623,7 @@ impl Db {
     /// let hits = db.search("储能", &opts)?;
     /// assert!(!hits.is_empty() && hits.len() <= 3);
     /// assert!(hits.iter().all(|h| h.kind == "project" && h.snippet.contains("<b>储能</b>")));
-    /// assert!(db.search("  ", &opts).is_err());
+    /// assert!(db.search("  ", &opts)?.is_empty());
     /// # Ok::<(), govreport::Error>(())
     /// ```
     pub fn search(&self, query: &str, opts: &SearchOptions) -> Result<Vec<SearchHit>> {
@@ -629,7 +635,7 @@ impl Db {
                 .filter(|k| ks.contains(k))
                 .collect(),
         };
-        if kinds.is_empty() || opts.limit == Some(0) {
+        if terms.is_empty() || kinds.is_empty() || opts.limit == Some(0) {
             return Ok(Vec::new());
         }
         let conn = self.connection();

@@ -421,7 +421,7 @@ pub unsafe extern "C" fn govreport_set_limits(
             let Some(text) = opt_str_arg(limits_json, "limits_json")? else {
                 return Ok(db.set_query_limits(QueryLimits::default())?);
             };
-            let o = Object::parse(text, "limits_json", LIMIT_KEYS)?;
+            let o = Object::parse_opt(Some(text), "limits_json", LIMIT_KEYS)?;
             let mut l = db.query_limits();
             if let Some(ms) = o.opt_usize("max_time_ms")? {
                 l.max_time = std::time::Duration::from_millis(ms as u64);

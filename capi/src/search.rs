@@ -63,8 +63,9 @@ fn search_options(text: Option<&str>) -> Result<SearchOptions, Failure> {
 /// higher is better, 0 in index order).
 ///
 /// `query`: whitespace-separated terms that must all occur (substring match, ASCII letters
-/// case-insensitive; nothing in it is syntax). An empty or whitespace-only query →
-/// `GOVREPORT_INVALID_ARGUMENT`.
+/// case-insensitive; nothing in it is syntax). An empty or whitespace-only query gives `[]`
+/// (no hits, not an error: a search box can search as the user types). Open a hit with
+/// `govreport_record_json(db, kind, id, &out)`.
 ///
 /// `options_json`: NULL (every hit, ranked, marked with 【】) or a JSON object with any of
 /// `"kinds"` (array of kind names; `[]` gives no hits), `"limit"`, `"offset"` (integers ≥ 0),
@@ -90,6 +91,37 @@ pub unsafe extern "C" fn govreport_search_json(
             let query = str_arg(query, "query")?;
             let opts = search_options(opt_str_arg(options_json, "options_json")?)?;
             let bytes = json(&db.search(query, &opts)?)?;
+            put_string(&out, bytes)
+        })
+    }
+}
+
+/// The record a search hit names, by the hit's `kind` and `id`, as a JSON object: the object
+/// of the matching getter (`govreport_paragraph_json()`, `govreport_target_json()`,
+/// `govreport_result_json()`, `govreport_project_json()`, `govreport_place_json()`, or a
+/// glossary entry of `govreport_glossary_json()`). For `"glossary"` the id is the entry's `id`
+/// (unique across reports; in the first report equal to the number
+/// `govreport_glossary_term_json()` takes).
+/// An unknown `kind` → `GOVREPORT_INVALID_ARGUMENT`; an unknown id → `GOVREPORT_NOT_FOUND`.
+/// On success `*out` is a new UTF-8 string to free with `govreport_string_free()`; on failure
+/// `*out` is NULL.
+///
+/// Requires: `db` must be NULL or an open handle; `kind` NULL or a NUL-terminated string;
+/// `out` NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_record_json(
+    db: *const govreport_db,
+    kind: *const c_char,
+    id: i64,
+    out: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        clear_out(out);
+        with_db(db, |db| {
+            let out = string_out(out)?;
+            let kind = SearchKind::from_name(str_arg(kind, "kind")?)?;
+            let bytes = json(&db.record(kind, id)?)?;
             put_string(&out, bytes)
         })
     }

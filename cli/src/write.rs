@@ -252,6 +252,7 @@ pub fn import_register(t: &Target, a: &ImportArgs) -> Result<(), Failure> {
     let options = ImportOptions {
         skip_bad_rows: a.skip_bad_rows,
         year: a.year,
+        ..ImportOptions::default()
     };
     let bar = spinner::start(format!("importing {}", a.file.display()));
     let summary = match a.register {

@@ -121,12 +121,56 @@ static void test_search(govreport_db *db) {
     CHECK(s && strcmp(s, "[]") == 0);
     govreport_string_free(s);
 
+    /* An empty or blank query has no hits (search as you type), whatever the options. */
+    CHECK_RC(govreport_search_json(db, "", NULL, &s), GOVREPORT_OK);
+    CHECK(s && strcmp(s, "[]") == 0);
+    govreport_string_free(s);
+    CHECK_RC(govreport_search_json(db, "  \t ", "{\"kinds\": [\"glossary\"], \"order\": \"index\"}", &s), GOVREPORT_OK);
+    CHECK(s && strcmp(s, "[]") == 0);
+    govreport_string_free(s);
+
+    /* Every hit opens with govreport_record_json(kind, id): the object its own getter gives. */
+    {
+        static const char *const kinds[] = {"paragraph", "target", "result", "project", "place", "glossary"};
+        char opts[128];
+        char *hits = NULL, *rec = NULL, *direct = NULL;
+        for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+            long long id = 0;
+            snprintf(opts, sizeof opts, "{\"kinds\": [\"%s\"], \"limit\": 1, \"order\": \"index\"}", kinds[i]);
+            /* 区 occurs in records of every kind; 村 in places, 工程 in glossary terms. */
+            CHECK_RC(govreport_search_json(db, i == 4 ? "村" : (i == 5 ? "工程" : "区"), opts, &hits), GOVREPORT_OK);
+            id = json_int(hits, "id");
+            CHECK(id > 0);
+            CHECK_RC(govreport_record_json(db, kinds[i], id, &rec), GOVREPORT_OK);
+            switch (i) {
+            case 0: CHECK_RC(govreport_paragraph_json(db, id, &direct), GOVREPORT_OK); break;
+            case 1: CHECK_RC(govreport_target_json(db, id, &direct), GOVREPORT_OK); break;
+            case 2: CHECK_RC(govreport_result_json(db, id, &direct), GOVREPORT_OK); break;
+            case 3: CHECK_RC(govreport_project_json(db, id, &direct), GOVREPORT_OK); break;
+            case 4: CHECK_RC(govreport_place_json(db, id, &direct), GOVREPORT_OK); break;
+            default: CHECK_RC(govreport_glossary_term_json(db, id, &direct), GOVREPORT_OK); break;
+            }
+            CHECK(rec && direct && strcmp(rec, direct) == 0);
+            govreport_string_free(hits);
+            govreport_string_free(rec);
+            govreport_string_free(direct);
+            hits = rec = direct = NULL;
+        }
+        rec = (char *)&rec;
+        CHECK_RC(govreport_record_json(db, "target", 999999, &rec), GOVREPORT_NOT_FOUND);
+        CHECK(rec == NULL);
+        CHECK_RC(govreport_record_json(db, "glossary", 999999, &rec), GOVREPORT_NOT_FOUND);
+        CHECK_RC(govreport_record_json(db, "planet", 1, &rec), GOVREPORT_INVALID_ARGUMENT);
+        CHECK(contains(govreport_errmsg(db), "planet"));
+        CHECK_RC(govreport_record_json(db, NULL, 1, &rec), GOVREPORT_INVALID_ARGUMENT);
+        CHECK_RC(govreport_record_json(db, "\xff", 1, &rec), GOVREPORT_INVALID_ARGUMENT);
+        CHECK_RC(govreport_record_json(db, "target", 1, NULL), GOVREPORT_INVALID_ARGUMENT);
+        CHECK_RC(govreport_record_json(NULL, "target", 1, &rec), GOVREPORT_INVALID_ARGUMENT);
+        CHECK(rec == NULL);
+    }
+
     /* Bad input. */
     s = (char *)&s;
-    CHECK_RC(govreport_search_json(db, "", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
-    CHECK(s == NULL);
-    CHECK(contains(govreport_errmsg(db), "empty search query"));
-    CHECK_RC(govreport_search_json(db, "  \t ", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
     CHECK_RC(govreport_search_json(db, "\xff\xfe", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
     CHECK(contains(govreport_errmsg(db), "UTF-8"));
     CHECK_RC(govreport_search_json(db, NULL, NULL, &s), GOVREPORT_INVALID_ARGUMENT);
