@@ -17,6 +17,10 @@
 //!   superset of GBK, what older office software saves); without it such a file is refused.
 //! * XLSX (also XLS/ODS, through calamine): the first worksheet, with the default-on `xlsx`
 //!   feature. Date cells become ISO dates; numeric cells their shortest decimal form.
+//!   XLSB (binary) workbooks are refused.
+//! * Every file is read within [`ImportLimits`] (rows, columns, cells, bytes, zip structure):
+//!   an XLSX is checked before calamine sees it, a CSV record by record as it is read; a file
+//!   above a limit fails with [`Error::InvalidArgument`] naming the limit.
 //! * Title rows above the header (`2024年重点项目台账`, a `SYNTHETIC` label) are skipped: the
 //!   header is the first of the first ten rows that names the key column. Blank rows and total
 //!   rows (`合计`, `总计`, `小计`) are ignored and listed in the summary.

@@ -275,6 +275,12 @@ fn read_xlsx(bytes: &[u8], limits: &ImportLimits) -> crate::Result<Sheet> {
     super::xlsx_check::check_workbook(std::io::Cursor::new(bytes), limits)?;
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| Error::InvalidArgument(format!("not a readable workbook: {e}")))?;
+    // XLSB keeps its cells in binary records the check above cannot see.
+    if matches!(book, Sheets::Xlsb(_)) {
+        return Err(Error::InvalidArgument(
+            "binary workbooks (.xlsb) are not imported; save the sheet as XLSX or CSV".into(),
+        ));
+    }
     let no_sheet = || Error::InvalidArgument("the workbook has no worksheet".into());
     let reading = |e: &dyn std::fmt::Display| {
         Error::InvalidArgument(format!("reading the first worksheet: {e}"))
