@@ -253,7 +253,8 @@ impl Path<'_> {
         };
         match (self.seg, parent.seg, parent.parent) {
             (Seg::Key(k), _, _) => format!("{}.{k}", parent.container()),
-            // An element of the array under `milestones` is `milestone N`.
+            // An element of an array of objects is named by the key in the singular:
+            // `milestones` → `task_json milestone 1`.
             (Seg::Index(i), Seg::Key(k), Some(grand)) => {
                 let one = k.strip_suffix('s').unwrap_or(k);
                 format!("{} {one} {}", grand.container(), i + 1)
@@ -288,7 +289,7 @@ impl Path<'_> {
 /// A reading error. serde's own errors (`missing_field`, `custom`) arrive without a place and
 /// are placed by the value that saw them, so that every message names the argument and key.
 #[derive(Debug)]
-pub(crate) enum DeError {
+enum DeError {
     /// A complete message: place and problem.
     Placed(String),
     /// A required key is absent in the object being read.
