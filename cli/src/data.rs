@@ -85,6 +85,15 @@ fn counts(db: &Db) -> Result<Vec<(&'static str, i64)>, Failure> {
         .collect()
 }
 
+/// What `info` prints as JSON, fields in this order.
+#[derive(serde::Serialize)]
+struct Info {
+    database: String,
+    schema_version: i64,
+    reports: Vec<govreport::Report>,
+    counts: Row,
+}
+
 /// `info`: one object (json, jsonl), or the report and a count table.
 pub fn info(t: &Target) -> Result<(), Failure> {
     let db = open_read(t)?;
@@ -97,13 +106,15 @@ pub fn info(t: &Target) -> Result<(), Failure> {
     let out = &mut io::stdout().lock();
     match t.format {
         Format::Json | Format::Jsonl => {
-            let object = json!({
-                "database": database,
-                "schema_version": db.schema_version()?,
-                "reports": reports,
-                "counts": counts.iter().map(|(k, n)| (k.to_string(), json!(n)))
-                    .collect::<serde_json::Map<_, _>>(),
-            });
+            let object = Info {
+                database,
+                schema_version: db.schema_version()?,
+                reports,
+                counts: Row(counts
+                    .iter()
+                    .map(|(k, n)| (k.to_string(), json!(n)))
+                    .collect()),
+            };
             if t.format == Format::Json {
                 serde_json::to_writer_pretty(&mut *out, &object).map_err(govreport::Error::from)?;
             } else {

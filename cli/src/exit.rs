@@ -76,6 +76,11 @@ fn sqlite_code(e: &rusqlite::Error) -> u8 {
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
+        if let Error::Json(j) = &e
+            && j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe)
+        {
+            return std::io::Error::from(std::io::ErrorKind::BrokenPipe).into();
+        }
         let code = match &e {
             Error::InvalidArgument(_) | Error::NotFound(_) => 1,
             Error::Sqlite(s) => sqlite_code(s),

@@ -601,6 +601,37 @@ fn bad_writes_change_nothing() {
 }
 
 #[test]
+fn a_write_while_another_process_holds_the_lock_is_busy() {
+    let dir = TempDir::new("busy");
+    let db = init(&dir);
+    let before = std::fs::read(&db).unwrap();
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    // The library waits 5 s for the lock, then gives up.
+    let m = fails(
+        &[
+            "--db",
+            s(&db),
+            "progress",
+            "add",
+            "--target",
+            "1",
+            "--period",
+            "2024-03",
+            "--value",
+            "1",
+            "--unit",
+            "%",
+        ],
+        6,
+    );
+    assert!(m.contains("try again"), "{m}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
 fn import_register_projects_and_villages() {
     let dir = TempDir::new("import");
     let db = init(&dir);
@@ -847,6 +878,27 @@ fn rebuild_search_index_on_a_file() {
         "found after the rebuild"
     );
     assert!(fails(&["rebuild-search-index"], 1).contains("--db FILE"));
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_govreport"))
+        .args(["export", "--format", "jsonl"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // stdout is closed here, like `govreport export | head -c 16`.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
