@@ -188,6 +188,14 @@ class Database {
         check(govreport_schema_version(db_.get(), &v));
         return v;
     }
+    /** govreport_set_busy_timeout(): how long a call waits for another connection's lock
+     *  before failing with GOVREPORT_BUSY (then retry). */
+    void set_busy_timeout(int32_t ms) const { check(govreport_set_busy_timeout(db_.get(), ms)); }
+    /** govreport_set_limits(): the bounds of scripted SQL on this handle (JSON keys as in the
+     *  C header); nullptr restores the defaults. */
+    void set_limits(const char *limits_json) const {
+        check(govreport_set_limits(db_.get(), limits_json));
+    }
     /** govreport_errcode(): the result code of the last call on this handle. */
     int32_t errcode() const noexcept { return govreport_errcode(db_.get()); }
     /** govreport_extended_errcode(): SQLite's extended code of the last call on this handle. */

@@ -41,4 +41,10 @@ fn eight_c_writers_two_readers_and_a_killed_writer_lose_no_record() {
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains(": 0 lost,"), "{stdout}\n{stderr}");
     assert!(stdout.contains(" checks, 0 failures"), "{stdout}\n{stderr}");
+    // The file survived the killed writer intact.
+    let conn = rusqlite::Connection::open(dir.join("concurrency.db")).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
 }

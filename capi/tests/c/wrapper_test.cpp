@@ -83,6 +83,13 @@ int main(int argc, char **argv) {
     CHECK(moved.get() == nullptr && db.get() != nullptr);
     db.interrupt();  // nothing running: no effect
     CHECK(db.schema_version() > 0);
+    db.set_busy_timeout(2000);
+    THROWS(db.set_busy_timeout(-1), GOVREPORT_INVALID_ARGUMENT);
+    db.set_limits(R"({"max_result_bytes": 100})");
+    THROWS(db.query_json("SELECT * FROM paragraph"), GOVREPORT_TOOBIG);
+    db.set_limits(nullptr);  // the defaults again
+    CHECK(db.query_json("SELECT * FROM paragraph").size() > 100);
+    THROWS(db.set_limits(R"({"colour": 1})"), GOVREPORT_INVALID_ARGUMENT);
 
     // Report text.
     CHECK(contains(db.report_json(), "\"slug\":"));
