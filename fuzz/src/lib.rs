@@ -48,7 +48,8 @@ unsafe extern "C" {
     ) -> i32;
     pub fn govreport_cursor_step(cur: *mut Cursor) -> i32;
     pub fn govreport_cursor_column_count(cur: *const Cursor) -> i32;
-    pub fn govreport_cursor_column_text(cur: *const Cursor, i: i32) -> *const c_char;
+    pub fn govreport_cursor_column_text(cur: *const Cursor, i: i32, out: *mut *const c_char)
+    -> i32;
     pub fn govreport_cursor_free(cur: *mut Cursor);
     pub fn govreport_search_json(
         db: *const Db,
