@@ -124,7 +124,8 @@ impl Handle {
         rc
     }
 
-    /// Calls `f` with an out string, checks the code, reads and frees the string.
+    /// Calls `f` with an out string, checks the code, reads and frees the string (OK always
+    /// comes with one).
     pub fn string_call(
         &self,
         what: &str,
@@ -136,7 +137,7 @@ impl Handle {
             assert_ne!(rc, OK, "{what}: OK without a result");
             return None;
         }
-        assert_eq!(rc, OK, "{what}: a result with code {rc}");
+        // A failed import still returns its summary (the bad rows): freed all the same.
         // SAFETY: a string the library returned, freed once here.
         let s = unsafe { CStr::from_ptr(out) }
             .to_string_lossy()
