@@ -33,8 +33,11 @@ fuzz_target!(|data: &[u8]| {
             // SAFETY: as above; column texts are read and not kept.
             let n = unsafe { govreport_cursor_column_count(cur) };
             for i in 0..n {
-                // SAFETY: as above, `i` within the column count.
-                let _ = unsafe { govreport_cursor_column_text(cur, i) };
+                let mut text = std::ptr::null();
+                // SAFETY: as above, `i` within the column count, `text` a valid out pointer;
+                // the text lives until the next step and is not kept.
+                let rc = unsafe { govreport_cursor_column_text(cur, i, &mut text) };
+                db.check("cursor_column_text", rc);
             }
         }
         // SAFETY: freed once.
