@@ -776,8 +776,9 @@ void govreport_cursor_free(govreport_cursor *cur);
  *
  * `query`: whitespace-separated terms that must all occur (substring match, ASCII letters
  * case-insensitive; nothing in it is syntax). An empty or whitespace-only query gives `[]`
- * (no hits, not an error: a search box can search as the user types). Open a hit with
- * `govreport_record_json(db, kind, id, &out)`.
+ * (no hits, not an error: a search box can search as the user types). A query over 4096
+ * bytes or with more than 64 distinct terms is `GOVREPORT_INVALID_ARGUMENT` (the message
+ * names the cap). Open a hit with `govreport_record_json(db, kind, id, &out)`.
  *
  * `options_json`: NULL (every hit, ranked, marked with 【】) or a JSON object with any of
  * `"kinds"` (array of kind names; `[]` gives no hits), `"limit"`, `"offset"` (integers ≥ 0),
