@@ -205,9 +205,24 @@ impl Db {
                     required: SCHEMA_VERSION,
                 });
             }
-            set_wal(&conn, mode, path)?;
-            // Another process may have initialized it meanwhile: then its version counts.
-            version = initialize_file(&mut conn, path)?;
+            // Another process may be creating the same file right now: switching to WAL or
+            // taking the write lock can then fail with BUSY at once, without waiting in the busy
+            // handler (SQLite does not wait where waiting could deadlock). Retry until the busy
+            // timeout; once the other process has committed, its version counts.
+            let deadline = std::time::Instant::now() + DEFAULT_BUSY_TIMEOUT;
+            version = loop {
+                let attempt =
+                    set_wal(&conn, mode, path).and_then(|()| initialize_file(&mut conn, path));
+                match attempt {
+                    Err(Error::Sqlite(e))
+                        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                            && std::time::Instant::now() < deadline =>
+                    {
+                        std::thread::sleep(std::time::Duration::from_millis(5));
+                    }
+                    other => break other?,
+                }
+            };
         }
         // Checked before anything is written to a file that is not new.
         if version > SCHEMA_VERSION {
