@@ -217,8 +217,8 @@ class Db:
     def evaluate_targets(
         self, period: str, report_id: Optional[int] = None, as_of: Optional[str] = None
     ) -> Records:
-        """Evaluates every target at the end of ``period`` (``2024``, ``2024-H1``,
-        ``2024-Q3``, ``2024-05``): completion, gap to 序时进度, status, light."""
+        """Evaluates every target at the end of ``period`` (a month ``2024-05`` or a quarter
+        ``2024-Q3``): completion, gap to 序时进度, status, light."""
         return _records(self._db.evaluate_targets(period, report_id=report_id, as_of=as_of))
 
 
