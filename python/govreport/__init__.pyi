@@ -11,7 +11,7 @@ from ._errors import (
     Error as Error,
     Interrupted as Interrupted,
     InvalidArgument as InvalidArgument,
-    IOError as IOError,
+    IoError as IoError,
     NoMemory as NoMemory,
     NotFound as NotFound,
     ReadOnly as ReadOnly,

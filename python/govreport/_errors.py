@@ -13,7 +13,7 @@ __all__ = [
     "NotFound",
     "Constraint",
     "Busy",
-    "IOError",
+    "IoError",
     "Corrupt",
     "ReadOnly",
     "Interrupted",
@@ -70,7 +70,7 @@ class Busy(Error):
     name = "BUSY"
 
 
-class IOError(Error, OSError):  # noqa: A001 - the C ABI's name; also an OSError
+class IoError(Error, OSError):
     """Reading or writing the file failed (missing, permissions, disk full)."""
 
     code = 6
@@ -128,7 +128,7 @@ CODES: dict[int, type[Error]] = {
         NotFound,
         Constraint,
         Busy,
-        IOError,
+        IoError,
         Corrupt,
         ReadOnly,
         Interrupted,

@@ -66,9 +66,10 @@ def test_bad_mode(tmp_path):
 
 def test_missing_file_readwrite_and_readonly(tmp_path):
     for mode in ("readwrite", "readonly"):
-        with pytest.raises(govreport.Error) as e:
+        with pytest.raises(govreport.IoError) as e:
             govreport.open(tmp_path / "missing.db", mode=mode)
-        assert e.value.code == 6, e.value  # GOVREPORT_IO, as the C ABI
+        assert e.value.code == 6 and e.value.name == "IO", e.value  # GOVREPORT_IO, as the C ABI
+        assert isinstance(e.value, OSError)
     assert not (tmp_path / "missing.db").exists()
 
 
