@@ -101,3 +101,21 @@ def test_context_manager_closes(tmp_path):
         assert d.targets()
     with pytest.raises(govreport.InvalidArgument, match="closed"):
         d.targets()
+
+
+def test_one_db_shared_between_threads(db):
+    import threading
+
+    want = db.target(1)
+    seen = []
+
+    def work():
+        for _ in range(200):
+            seen.append(db.target(1) == want)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 800 and all(seen)
