@@ -1,0 +1,347 @@
+//! `govreport._native`: the PyO3 extension module under the `govreport` Python package.
+//!
+//! Every method returns the library's JSON (the export's record shapes, the C ABI's JSON) as
+//! a `str`; `govreport/__init__.py` turns it into lists of dicts. Errors become the exception
+//! classes of `govreport/_errors.py`, carrying the C ABI's result code and the library's
+//! message.
+
+use std::sync::Mutex;
+
+use govreport::db::{Db, OpenMode};
+use govreport::search::{SearchKind, SearchOptions, SearchOrder};
+use govreport::tracking::{EvaluationConfig, NewOrgUnit, NewProgress, NewTask};
+use govreport::{Error, FigureFilter, Measure, PlaceFilter, PlaceKind, ProjectFilter};
+use pyo3::prelude::*;
+use rusqlite_codes::code_for;
+
+mod rusqlite_codes;
+
+/// Turns a library error into a `govreport.Error` subclass (looked up by result code).
+fn py_err(py: Python<'_>, e: Error) -> PyErr {
+    let (code, extended) = code_for(&e);
+    let message = match &e {
+        // The SQLite message alone reads better than rusqlite's debug form.
+        Error::Sqlite(rusqlite_codes::SqliteFailure(_, Some(m))) => m.clone(),
+        _ => e.to_string(),
+    };
+    let made = py
+        .import("govreport._errors")
+        .and_then(|m| m.getattr("_from_code"))
+        .and_then(|f| f.call1((code, extended, message)));
+    match made {
+        Ok(value) => PyErr::from_value(value),
+        Err(err) => err,
+    }
+}
+
+/// Shorthand: map a library result into a Python one.
+trait IntoPy<T> {
+    fn py(self, py: Python<'_>) -> PyResult<T>;
+}
+
+impl<T> IntoPy<T> for Result<T, Error> {
+    fn py(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|e| py_err(py, e))
+    }
+}
+
+fn to_json<T: serde::Serialize>(py: Python<'_>, value: &T) -> PyResult<String> {
+    serde_json::to_string(value).map_err(|e| py_err(py, Error::Json(e)))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(
+    py: Python<'_>,
+    what: &str,
+    text: &str,
+) -> PyResult<T> {
+    serde_json::from_str(text)
+        .map_err(|e| py_err(py, Error::InvalidArgument(format!("{what}: {e}"))))
+}
+
+/// An open govreport database (`govreport.Db` wraps it).
+#[pyclass(module = "govreport._native", name = "NativeDb")]
+struct NativeDb {
+    // Db is Send but not Sync; the mutex makes the class shareable between Python threads.
+    // None after close().
+    db: Mutex<Option<Db>>,
+}
+
+impl NativeDb {
+    fn with<T>(&self, py: Python<'_>, f: impl FnOnce(&mut Db) -> Result<T, Error>) -> PyResult<T> {
+        let mut guard = self.db.lock().unwrap_or_else(|p| p.into_inner());
+        match guard.as_mut() {
+            Some(db) => f(db).py(py),
+            None => Err(py_err(
+                py,
+                Error::InvalidArgument("the database is closed; open it again".into()),
+            )),
+        }
+    }
+}
+
+fn figure_filter(
+    report_id: Option<i64>,
+    area: Option<i64>,
+    headline_only: bool,
+    measure: Option<&str>,
+    due_before: Option<String>,
+    text: Option<String>,
+) -> Result<FigureFilter, Error> {
+    Ok(FigureFilter {
+        report_id,
+        area,
+        headline_only,
+        measure: measure.map(Measure::from_code).transpose()?,
+        due_before,
+        text,
+    })
+}
+
+#[pymethods]
+impl NativeDb {
+    /// Opens `path` (None: the built-in database, in memory) in `mode`.
+    #[new]
+    #[pyo3(signature = (path=None, mode="create"))]
+    fn new(py: Python<'_>, path: Option<std::path::PathBuf>, mode: &str) -> PyResult<NativeDb> {
+        let db = match path {
+            None => Db::open_default(),
+            Some(p) => {
+                let mode = match mode {
+                    "create" => OpenMode::Create,
+                    "readwrite" => OpenMode::ReadWrite,
+                    "readonly" => OpenMode::ReadOnly,
+                    other => {
+                        return Err(py_err(
+                            py,
+                            Error::InvalidArgument(format!(
+                                "mode {other:?}: use \"create\", \"readwrite\" or \"readonly\""
+                            )),
+                        ));
+                    }
+                };
+                Db::open_with(p, mode)
+            }
+        }
+        .py(py)?;
+        Ok(NativeDb {
+            db: Mutex::new(Some(db)),
+        })
+    }
+
+    /// Closes the database; later calls raise InvalidArgument.
+    fn close(&self) {
+        *self.db.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// The report(s) of the database, as JSON.
+    fn reports(&self, py: Python<'_>) -> PyResult<String> {
+        let r = self.with(py, |db| db.reports())?;
+        to_json(py, &r)
+    }
+
+    #[pyo3(signature = (report_id=None, area=None, headline_only=false, measure=None, due_before=None, text=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn targets(
+        &self,
+        py: Python<'_>,
+        report_id: Option<i64>,
+        area: Option<i64>,
+        headline_only: bool,
+        measure: Option<&str>,
+        due_before: Option<String>,
+        text: Option<String>,
+    ) -> PyResult<String> {
+        let f = figure_filter(report_id, area, headline_only, measure, due_before, text).py(py)?;
+        let r = self.with(py, |db| db.targets(&f))?;
+        to_json(py, &r)
+    }
+
+    #[pyo3(signature = (report_id=None, area=None, headline_only=false, measure=None, due_before=None, text=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn results(
+        &self,
+        py: Python<'_>,
+        report_id: Option<i64>,
+        area: Option<i64>,
+        headline_only: bool,
+        measure: Option<&str>,
+        due_before: Option<String>,
+        text: Option<String>,
+    ) -> PyResult<String> {
+        let f = figure_filter(report_id, area, headline_only, measure, due_before, text).py(py)?;
+        let r = self.with(py, |db| db.results(&f))?;
+        to_json(py, &r)
+    }
+
+    fn target(&self, py: Python<'_>, id: i64) -> PyResult<String> {
+        let r = self.with(py, |db| db.target(id))?;
+        to_json(py, &r)
+    }
+
+    fn result(&self, py: Python<'_>, id: i64) -> PyResult<String> {
+        let r = self.with(py, |db| db.result(id))?;
+        to_json(py, &r)
+    }
+
+    #[pyo3(signature = (report_id=None, year=None, status=None, area=None, due_before=None, text=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn projects(
+        &self,
+        py: Python<'_>,
+        report_id: Option<i64>,
+        year: Option<i32>,
+        status: Option<String>,
+        area: Option<i64>,
+        due_before: Option<String>,
+        text: Option<String>,
+    ) -> PyResult<String> {
+        let f = ProjectFilter {
+            report_id,
+            year,
+            status,
+            area,
+            due_before,
+            text,
+        };
+        let r = self.with(py, |db| db.projects(&f))?;
+        to_json(py, &r)
+    }
+
+    fn project(&self, py: Python<'_>, id: i64) -> PyResult<String> {
+        let r = self.with(py, |db| db.project(id))?;
+        to_json(py, &r)
+    }
+
+    #[pyo3(signature = (report_id=None, kind=None, town=None, name=None, designation_level=None))]
+    fn places(
+        &self,
+        py: Python<'_>,
+        report_id: Option<i64>,
+        kind: Option<&str>,
+        town: Option<String>,
+        name: Option<String>,
+        designation_level: Option<String>,
+    ) -> PyResult<String> {
+        let kind = kind.map(PlaceKind::from_code).transpose().py(py)?;
+        let f = PlaceFilter {
+            report_id,
+            kind,
+            town,
+            name,
+            designation_level,
+        };
+        let r = self.with(py, |db| db.places(&f))?;
+        to_json(py, &r)
+    }
+
+    fn place(&self, py: Python<'_>, id: i64) -> PyResult<String> {
+        let r = self.with(py, |db| db.place(id))?;
+        to_json(py, &r)
+    }
+
+    fn glossary(&self, py: Python<'_>) -> PyResult<String> {
+        let r = self.with(py, |db| db.glossary())?;
+        to_json(py, &r)
+    }
+
+    fn glossary_term(&self, py: Python<'_>, id: i64) -> PyResult<String> {
+        let r = self.with(py, |db| db.glossary_term(id))?;
+        to_json(py, &r)
+    }
+
+    fn export(&self, py: Python<'_>) -> PyResult<String> {
+        self.with(py, |db| db.export_json())
+    }
+
+    #[pyo3(signature = (query, kinds=None, limit=None, offset=0, order="rank"))]
+    fn search(
+        &self,
+        py: Python<'_>,
+        query: &str,
+        kinds: Option<Vec<String>>,
+        limit: Option<usize>,
+        offset: usize,
+        order: &str,
+    ) -> PyResult<String> {
+        let kinds = kinds
+            .map(|ks| ks.iter().map(|k| SearchKind::from_name(k)).collect())
+            .transpose()
+            .py(py)?;
+        let order = match order {
+            "rank" => SearchOrder::Rank,
+            "index" => SearchOrder::Index,
+            other => {
+                return Err(py_err(
+                    py,
+                    Error::InvalidArgument(format!("order {other:?}: use \"rank\" or \"index\"")),
+                ));
+            }
+        };
+        let opts = SearchOptions {
+            kinds,
+            limit,
+            offset,
+            order,
+            ..SearchOptions::default()
+        };
+        let r = self.with(py, |db| db.search(query, &opts))?;
+        to_json(py, &r)
+    }
+
+    /// One read-only SQL statement; `params_json` a JSON array (positional) or object (named).
+    #[pyo3(signature = (sql, params_json=None))]
+    fn query(&self, py: Python<'_>, sql: &str, params_json: Option<&str>) -> PyResult<String> {
+        self.with(py, |db| db.query_json(sql, params_json))
+    }
+
+    /// Adds one progress record (the library's `NewProgress` serde shape); returns its id.
+    fn add_progress(&self, py: Python<'_>, record_json: &str) -> PyResult<i64> {
+        let rec: NewProgress = from_json(py, "progress record", record_json)?;
+        self.with(py, |db| db.add_progress(&rec))
+    }
+
+    fn progress(&self, py: Python<'_>, id: i64) -> PyResult<String> {
+        let r = self.with(py, |db| db.progress(id))?;
+        to_json(py, &r)
+    }
+
+    fn add_org_unit(&self, py: Python<'_>, unit_json: &str) -> PyResult<i64> {
+        let unit: NewOrgUnit = from_json(py, "org unit", unit_json)?;
+        self.with(py, |db| db.add_org_unit(&unit))
+    }
+
+    fn add_task(&self, py: Python<'_>, task_json: &str) -> PyResult<i64> {
+        let task: NewTask = from_json(py, "task", task_json)?;
+        self.with(py, |db| db.add_task(&task))
+    }
+
+    #[pyo3(signature = (report_id=None))]
+    fn tasks(&self, py: Python<'_>, report_id: Option<i64>) -> PyResult<String> {
+        let r = self.with(py, |db| db.tasks(report_id))?;
+        to_json(py, &r)
+    }
+
+    #[pyo3(signature = (period, report_id=None, as_of=None))]
+    fn evaluate_targets(
+        &self,
+        py: Python<'_>,
+        period: &str,
+        report_id: Option<i64>,
+        as_of: Option<String>,
+    ) -> PyResult<String> {
+        let config = EvaluationConfig {
+            report_id,
+            as_of,
+            ..EvaluationConfig::default()
+        };
+        let r = self.with(py, |db| db.evaluate_targets(period, &config))?;
+        to_json(py, &r)
+    }
+}
+
+/// The extension module.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<NativeDb>()?;
+    Ok(())
+}
