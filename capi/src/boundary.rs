@@ -4,7 +4,7 @@
 //! ([`with_db`], [`with_db_mut`]).
 
 use std::cell::RefCell;
-use std::ffi::{CString, c_int};
+use std::ffi::CString;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use govreport::db::Db;
@@ -51,65 +51,10 @@ impl Failure {
     }
 }
 
-/// The result code for SQLite's primary result code.
-pub(crate) fn code_for_sqlite(primary: c_int) -> i32 {
-    match primary {
-        sqlite::SQLITE_CONSTRAINT => GOVREPORT_CONSTRAINT,
-        sqlite::SQLITE_BUSY | sqlite::SQLITE_LOCKED => GOVREPORT_BUSY,
-        sqlite::SQLITE_IOERR
-        | sqlite::SQLITE_CANTOPEN
-        | sqlite::SQLITE_FULL
-        | sqlite::SQLITE_PROTOCOL
-        | sqlite::SQLITE_NOLFS
-        | sqlite::SQLITE_PERM => GOVREPORT_IO,
-        sqlite::SQLITE_CORRUPT | sqlite::SQLITE_NOTADB => GOVREPORT_CORRUPT,
-        sqlite::SQLITE_READONLY | sqlite::SQLITE_AUTH => GOVREPORT_READONLY,
-        sqlite::SQLITE_INTERRUPT => GOVREPORT_INTERRUPTED,
-        sqlite::SQLITE_RANGE | sqlite::SQLITE_TOOBIG | sqlite::SQLITE_MISMATCH => {
-            GOVREPORT_INVALID_ARGUMENT
-        }
-        sqlite::SQLITE_NOMEM => GOVREPORT_NOMEM,
-        _ => GOVREPORT_ERROR,
-    }
-}
-
-pub(crate) fn code_for_rusqlite(e: &rusqlite::Error) -> (i32, i32) {
-    use rusqlite::Error as E;
-    if let Some(s) = e.sqlite_error() {
-        return (code_for_sqlite(s.extended_code & 0xff), s.extended_code);
-    }
-    let code = match e {
-        E::QueryReturnedNoRows => GOVREPORT_NOT_FOUND,
-        E::InvalidParameterCount(..)
-        | E::InvalidParameterName(_)
-        | E::InvalidColumnIndex(_)
-        | E::InvalidColumnName(_)
-        | E::NulError(_)
-        | E::Utf8Error(..)
-        | E::MultipleStatement
-        | E::IntegralValueOutOfRange(..)
-        | E::ToSqlConversionFailure(_) => GOVREPORT_INVALID_ARGUMENT,
-        _ => GOVREPORT_ERROR,
-    };
-    (code, 0)
-}
-
-/// Maps a library error to its result code and SQLite extended code.
+/// Maps a library error to its result code and SQLite extended code (the library's one
+/// mapping, [`Error::result_code`]).
 pub(crate) fn code_for(e: &Error) -> (i32, i32) {
-    #[allow(unreachable_patterns)] // new variants default to GOVREPORT_ERROR
-    match e {
-        Error::Sqlite(s) => code_for_rusqlite(s),
-        Error::SchemaTooNew { .. }
-        | Error::SchemaTooOld { .. }
-        | Error::SchemaUnknown { .. }
-        | Error::NotAGovreportDatabase { .. } => (GOVREPORT_SCHEMA, 0),
-        Error::InvalidArgument(_) => (GOVREPORT_INVALID_ARGUMENT, 0),
-        Error::TooBig(_) => (GOVREPORT_TOOBIG, 0),
-        Error::NotFound(_) => (GOVREPORT_NOT_FOUND, 0),
-        Error::Io(_) => (GOVREPORT_IO, 0),
-        Error::Data(_) | Error::Json(_) => (GOVREPORT_ERROR, 0),
-        _ => (GOVREPORT_ERROR, 0),
-    }
+    e.result_code()
 }
 
 impl From<Error> for Failure {
@@ -259,6 +204,27 @@ mod tests {
     use crate::errors::{govreport_errmsg, govreport_last_error_message};
     use crate::handle::{govreport_close, govreport_open_default, govreport_schema_version};
     use std::ffi::CStr;
+
+    #[test]
+    fn the_library_codes_are_the_header_codes() {
+        use govreport::error::code;
+        for (library, header) in [
+            (code::ERROR, GOVREPORT_ERROR),
+            (code::INVALID_ARGUMENT, GOVREPORT_INVALID_ARGUMENT),
+            (code::NOT_FOUND, GOVREPORT_NOT_FOUND),
+            (code::CONSTRAINT, GOVREPORT_CONSTRAINT),
+            (code::BUSY, GOVREPORT_BUSY),
+            (code::IO, GOVREPORT_IO),
+            (code::CORRUPT, GOVREPORT_CORRUPT),
+            (code::READONLY, GOVREPORT_READONLY),
+            (code::INTERRUPTED, GOVREPORT_INTERRUPTED),
+            (code::SCHEMA, GOVREPORT_SCHEMA),
+            (code::NOMEM, GOVREPORT_NOMEM),
+            (code::TOOBIG, GOVREPORT_TOOBIG),
+        ] {
+            assert_eq!(library, header);
+        }
+    }
     use std::ptr;
 
     #[test]

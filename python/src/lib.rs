@@ -12,16 +12,13 @@ use govreport::search::{SearchKind, SearchOptions, SearchOrder};
 use govreport::tracking::{EvaluationConfig, NewOrgUnit, NewProgress, NewTask};
 use govreport::{Error, FigureFilter, Measure, PlaceFilter, PlaceKind, ProjectFilter};
 use pyo3::prelude::*;
-use rusqlite_codes::code_for;
-
-mod rusqlite_codes;
 
 /// Turns a library error into a `govreport.Error` subclass (looked up by result code).
 fn py_err(py: Python<'_>, e: Error) -> PyErr {
-    let (code, extended) = code_for(&e);
+    let (code, extended) = e.result_code();
     let message = match &e {
         // The SQLite message alone reads better than rusqlite's debug form.
-        Error::Sqlite(rusqlite_codes::SqliteFailure(_, Some(m))) => m.clone(),
+        Error::Sqlite(rusqlite::Error::SqliteFailure(_, Some(m))) => m.clone(),
         _ => e.to_string(),
     };
     let made = py
