@@ -811,6 +811,20 @@ int32_t govreport_search_json(const govreport_db *db,
  */
 int32_t govreport_record_json(const govreport_db *db, const char *kind, int64_t id, char **out);
 
+/**
+ * Rebuilds the full-text index from the records in the database, in one transaction: needed
+ * only after another tool changed the text of records (a paragraph edited with the `sqlite3`
+ * CLI, a record inserted by SQL); until then new text is not found (a changed or removed
+ * record never gives a false hit). The built-in database and files govreport writes keep the
+ * index current themselves. On failure the old index is kept.
+ *
+ * A read-only handle → `GOVREPORT_READONLY`; another connection holding the write lock past
+ * the busy timeout → `GOVREPORT_BUSY`.
+ *
+ * Requires: `db` must be NULL or an open handle.
+ */
+int32_t govreport_rebuild_search_index(const govreport_db *db);
+
 /* ================================================================================================
  * TRACKING
  *

@@ -292,6 +292,8 @@ class Database {
     std::string record_json(const std::string &kind, int64_t id) const {
         return str(govreport_record_json, db_.get(), kind.c_str(), id);
     }
+    /** govreport_rebuild_search_index(): after another tool edited the records' text. */
+    void rebuild_search_index() const { check(govreport_rebuild_search_index(db_.get())); }
 
     // Tracking.
     /** govreport_org_unit_add(): the new unit's id. */

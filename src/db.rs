@@ -20,6 +20,14 @@ pub const DEFAULT_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenMode {
     /// Read only; the file must exist and be at the current schema version.
+    ///
+    /// A user who cannot write the file's directory can still read it: SQLite then cannot
+    /// create the `-shm` file a WAL-mode file needs, and govreport reopens the file with
+    /// SQLite's `immutable=1` (no locks, no `-shm`) — as long as no `-wal` file with content
+    /// lies beside it (its pages would be missed; the open then fails with SQLite's error).
+    /// An immutable open is for a file nobody changes while it is open: a published copy
+    /// ([`Db::publish`]) or a file whose writer has closed it. A reader of a file that is
+    /// being written needs write access to the directory.
     ReadOnly,
     /// Read and write; the file must exist. An older schema is migrated.
     ReadWrite,
@@ -62,6 +70,7 @@ pub fn build_default_image() -> Result<Vec<u8>> {
 
 fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", true)?;
+    crate::search::register_sql_functions(conn)?;
     Ok(())
 }
 
@@ -124,6 +133,44 @@ fn set_wal(conn: &Connection, mode: OpenMode, path: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether a read-only open that failed with `e` can be retried as an immutable open: a
+/// WAL-mode file whose directory the user cannot write fails (SQLite must create the `-shm`
+/// file to read it); the file is then read as it is on disk. Only when no `-wal` file with
+/// content exists (its pages would be missed) and the path is not already a URI.
+fn immutable_may_help(e: &rusqlite::Error, path: &Path) -> bool {
+    let code = e.sqlite_error_code();
+    let denied = matches!(
+        code,
+        Some(rusqlite::ErrorCode::ReadOnly) | Some(rusqlite::ErrorCode::CannotOpen)
+    );
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal_has_pages = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+    let is_uri = path.as_os_str().as_encoded_bytes().starts_with(b"file:");
+    denied && !wal_has_pages && !is_uri
+}
+
+/// Opens `path` read-only with SQLite's `immutable=1` URI parameter: no locks, no `-shm`, no
+/// `-wal`. Correct for a file nobody writes meanwhile (a published copy, an archive, a file
+/// whose writer has closed it); see [`OpenMode::ReadOnly`].
+fn open_immutable(path: &Path) -> Result<Connection> {
+    let mut uri = String::from("file:");
+    for &b in path.as_os_str().as_encoded_bytes() {
+        if b.is_ascii_alphanumeric() || b"/._-~".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push_str("?immutable=1");
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(uri, flags)?;
+    conn.busy_timeout(DEFAULT_BUSY_TIMEOUT)?;
+    Ok(conn)
 }
 
 fn schema_version(conn: &Connection) -> Result<i64> {
@@ -190,7 +237,13 @@ impl Db {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags)?;
         conn.busy_timeout(DEFAULT_BUSY_TIMEOUT)?;
-        let mut version = schema_version(&conn)?;
+        let mut version = match schema_version(&conn) {
+            Err(Error::Sqlite(e)) if mode == OpenMode::ReadOnly && immutable_may_help(&e, path) => {
+                conn = open_immutable(path)?;
+                schema_version(&conn)?
+            }
+            other => other?,
+        };
         let owned = || PathBuf::from(path);
         if version == 0 {
             let tables: i64 =

@@ -239,6 +239,13 @@ fn make_v1_file(path: &Path) {
     let conn = Connection::open(path).unwrap();
     // Tables are dropped in name order, parents before children (org_unit before task).
     conn.pragma_update(None, "foreign_keys", false).unwrap();
+    // Views (version 8 on) go first: they name the tables dropped below.
+    for (kind, name, _) in shape_of(&conn).objects {
+        if kind == "view" {
+            conn.execute_batch(&format!("DROP VIEW \"{name}\""))
+                .unwrap();
+        }
+    }
     for t in DATASET_TABLES {
         conn.execute_batch(&format!("DROP TABLE {t}")).unwrap();
     }
@@ -421,6 +428,10 @@ const FROZEN: &[(&str, &str)] = &[
     (
         "0007_org_unit.sql",
         "7a108f8b78c6ab4d6159dd89ff150d7c532c1f995130d759d26edbe84e4267d7",
+    ),
+    (
+        "0008_views.sql",
+        "e9a74d6d4c1c86891eba8e756f440277df9f34e93e3963462268c3a4d89efd3c",
     ),
 ];
 

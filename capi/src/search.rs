@@ -10,7 +10,7 @@
 use std::ffi::c_char;
 
 use crate::args::{Object, opt_str_arg, str_arg};
-use crate::boundary::{Failure, with_db};
+use crate::boundary::{Failure, with_db, with_db_mut};
 use crate::handle::govreport_db;
 use crate::out::{clear_out, json, put_string, string_out};
 use govreport::search::{SearchKind, SearchOptions, SearchOrder};
@@ -126,4 +126,20 @@ pub unsafe extern "C" fn govreport_record_json(
             put_string(&out, bytes)
         })
     }
+}
+
+/// Rebuilds the full-text index from the records in the database, in one transaction: needed
+/// only after another tool changed the text of records (a paragraph edited with the `sqlite3`
+/// CLI, a record inserted by SQL); until then new text is not found (a changed or removed
+/// record never gives a false hit). The built-in database and files govreport writes keep the
+/// index current themselves. On failure the old index is kept.
+///
+/// A read-only handle → `GOVREPORT_READONLY`; another connection holding the write lock past
+/// the busy timeout → `GOVREPORT_BUSY`.
+///
+/// Requires: `db` must be NULL or an open handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_rebuild_search_index(db: *const govreport_db) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { with_db_mut(db, |db| Ok(db.rebuild_search_index()?)) }
 }

@@ -2,86 +2,18 @@
 //! library, and bad input — each with a message on stderr, the documented exit code and
 //! nothing changed.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Command;
+
+use common::{TempDir, fails, govreport, init, json, ok, s};
 
 use govreport::registers::synthetic::{self, ProjectOptions};
 use govreport::{Db, FigureFilter, FileFormat, PlaceFilter, PlaceKind, ProjectFilter};
 use serde_json::Value;
 
-fn govreport(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_govreport"))
-        .args(args)
-        .output()
-        .expect("the govreport binary runs")
-}
-
-/// Runs and expects exit code 0; returns stdout.
-fn ok(args: &[&str]) -> String {
-    let out = govreport(args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs and expects `code`, an empty stdout and a message on stderr; returns the message.
-fn fails(args: &[&str], code: i32) -> String {
-    let out = govreport(args);
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
-    assert!(out.stdout.is_empty(), "{args:?}: no data on a failure");
-    assert!(!stderr.trim().is_empty(), "{args:?}: a message on stderr");
-    stderr
-}
-
-fn json(args: &[&str]) -> Value {
-    serde_json::from_str(&ok(args)).unwrap_or_else(|e| panic!("{args:?}: {e}"))
-}
-
 fn lib_json<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap()
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("govreport-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-/// A new database file made by `govreport init`.
-fn init(dir: &TempDir) -> PathBuf {
-    let db = dir.path("office.db");
-    let out = govreport(&["init", s(&db)]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("created"));
-    db
 }
 
 #[test]
@@ -425,7 +357,7 @@ fn a_missing_or_foreign_database_file_is_refused() {
     let dir = TempDir::new("missing");
     let missing = dir.path("nope.db");
     assert!(fails(&["--db", s(&missing), "targets"], 5).contains("govreport init"));
-    fails(&["--db", s(&dir.0), "info"], 5); // a directory
+    fails(&["--db", s(dir.dir()), "info"], 5); // a directory
     // A SQLite file with other tables: database error; nothing written to it.
     let foreign = dir.path("foreign.db");
     rusqlite::Connection::open(&foreign)
@@ -806,78 +738,6 @@ fn evaluate_gives_every_target_its_light() {
         &["evaluate", "--period", "2024-06", "--as-of", "someday"],
         1,
     );
-}
-
-#[test]
-fn publish_writes_a_file_plain_sqlite_opens_read_only() {
-    let dir = TempDir::new("publish");
-    let db = init(&dir);
-    ok(&[
-        "--db",
-        s(&db),
-        "progress",
-        "add",
-        "--target",
-        "2",
-        "--period",
-        "2024-03",
-        "--value",
-        "1",
-        "--unit",
-        "%",
-        "--reported-at",
-        "2024-04-01",
-    ]);
-    let out = dir.path("published.db");
-    ok(&["--db", s(&db), "publish", s(&out)]);
-    let conn =
-        rusqlite::Connection::open_with_flags(&out, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-    let mode: String = conn
-        .pragma_query_value(None, "journal_mode", |r| r.get(0))
-        .unwrap();
-    assert_eq!(mode, "delete");
-    let n: i64 = conn
-        .query_row("SELECT count(*) FROM progress", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(n, 1);
-    drop(conn);
-    assert!(!dir.path("published.db-wal").exists());
-    // The published file reads like the source.
-    assert_eq!(
-        json(&["--db", s(&out), "targets", "--headline", "--format", "json"]),
-        json(&["targets", "--headline", "--format", "json"])
-    );
-    let before = std::fs::read(&out).unwrap();
-    assert!(fails(&["publish", s(&out)], 1).contains("exists"));
-    assert_eq!(std::fs::read(&out).unwrap(), before);
-    // The built-in database publishes too.
-    let default = dir.path("default.db");
-    ok(&["publish", s(&default)]);
-    assert!(default.is_file());
-}
-
-#[test]
-fn rebuild_search_index_on_a_file() {
-    let dir = TempDir::new("reindex");
-    let db = init(&dir);
-    // Edit a paragraph with plain SQL, as another tool would; the index is stale until rebuilt.
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute(
-        "UPDATE paragraph SET text = text || '量子隧穿' WHERE id = (SELECT min(id) FROM paragraph)",
-        [],
-    )
-    .unwrap();
-    drop(conn);
-    let find = || json(&["--db", s(&db), "--format", "json", "search", "量子隧穿"]);
-    assert_eq!(find().as_array().unwrap().len(), 0, "stale index");
-    ok(&["--db", s(&db), "rebuild-search-index"]);
-    assert_eq!(
-        find().as_array().unwrap().len(),
-        1,
-        "found after the rebuild"
-    );
-    assert!(fails(&["rebuild-search-index"], 1).contains("--db FILE"));
 }
 
 #[test]

@@ -221,6 +221,45 @@ class Db:
         ``2024-Q3``): completion, gap to 序时进度, status, light."""
         return _records(self._db.evaluate_targets(period, report_id=report_id, as_of=as_of))
 
+    def evaluate_projects(
+        self, period: str, report_id: Optional[int] = None, as_of: Optional[str] = None
+    ) -> dict:
+        """The key-project investment summary at the end of ``period``: completion against
+        序时进度, 开工率, and each register project's line."""
+        return json.loads(self._db.evaluate_projects(period, report_id=report_id, as_of=as_of))
+
+    def import_register(
+        self,
+        kind: str,
+        path: Union[str, "os.PathLike[str]"],
+        report_id: int = 1,
+        skip_bad_rows: bool = False,
+        year: Optional[int] = None,
+    ) -> dict:
+        """Imports a key-project (``kind="projects"``) or village (``"villages"``) register,
+        ``.csv`` or ``.xlsx``. All or nothing unless ``skip_bad_rows``: bad rows raise
+        :class:`InvalidArgument` listing every problem. Returns the import summary."""
+        return json.loads(
+            self._db.import_register(
+                kind, os.fspath(path), report_id=report_id, skip_bad_rows=skip_bad_rows, year=year
+            )
+        )
+
+    # --- search hits, other tools -------------------------------------------------------
+
+    def record(self, kind: str, id: int) -> dict:
+        """The record a search hit names: ``db.record(hit["kind"], hit["id"])``."""
+        return json.loads(self._db.record(kind, id))
+
+    def publish(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        """Writes a self-contained copy (vacuumed, DELETE journal mode) to the new file
+        ``path``, which any SQLite tool opens read-only. An existing file is refused."""
+        self._db.publish(os.fspath(path))
+
+    def rebuild_search_index(self) -> None:
+        """Rebuilds the full-text index: needed only after another tool edited the text."""
+        self._db.rebuild_search_index()
+
 
 def open(
     path: Union[str, "os.PathLike[str]", None] = None, mode: str = "create"

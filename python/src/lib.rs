@@ -8,6 +8,7 @@
 use std::sync::Mutex;
 
 use govreport::db::{Db, OpenMode};
+use govreport::registers::{ImportError, ImportOptions};
 use govreport::search::{SearchKind, SearchOptions, SearchOrder};
 use govreport::tracking::{EvaluationConfig, NewOrgUnit, NewProgress, NewTask};
 use govreport::{Error, FigureFilter, Measure, PlaceFilter, PlaceKind, ProjectFilter};
@@ -333,6 +334,100 @@ impl NativeDb {
         };
         let r = self.with(py, |db| db.evaluate_targets(period, &config))?;
         to_json(py, &r)
+    }
+
+    /// The key-project investment summary for `period` (the library's `ProjectSummary`).
+    #[pyo3(signature = (period, report_id=None, as_of=None))]
+    fn evaluate_projects(
+        &self,
+        py: Python<'_>,
+        period: &str,
+        report_id: Option<i64>,
+        as_of: Option<String>,
+    ) -> PyResult<String> {
+        let config = EvaluationConfig {
+            report_id,
+            as_of,
+            ..EvaluationConfig::default()
+        };
+        let r = self.with(py, |db| db.evaluate_projects(period, &config))?;
+        to_json(py, &r)
+    }
+
+    /// The record a search hit names, by its kind and id.
+    fn record(&self, py: Python<'_>, kind: &str, id: i64) -> PyResult<String> {
+        let kind = SearchKind::from_name(kind).py(py)?;
+        let r = self.with(py, |db| db.record(kind, id))?;
+        to_json(py, &r)
+    }
+
+    /// Imports a register file (`kind` "projects" or "villages") into report `report_id`.
+    #[pyo3(signature = (kind, path, report_id=1, skip_bad_rows=false, year=None))]
+    fn import_register(
+        &self,
+        py: Python<'_>,
+        kind: &str,
+        path: std::path::PathBuf,
+        report_id: i64,
+        skip_bad_rows: bool,
+        year: Option<i32>,
+    ) -> PyResult<String> {
+        let options = ImportOptions {
+            skip_bad_rows,
+            year,
+            ..ImportOptions::default()
+        };
+        let r = match kind {
+            "projects" => self.with(py, |db| {
+                db.import_projects(report_id, &path, &options)
+                    .map_err(import_error)
+            }),
+            "villages" => self.with(py, |db| {
+                db.import_villages(report_id, &path, &options)
+                    .map_err(import_error)
+            }),
+            other => Err(py_err(
+                py,
+                Error::InvalidArgument(format!(
+                    "register kind {other:?}: use \"projects\" or \"villages\""
+                )),
+            )),
+        }?;
+        to_json(py, &r)
+    }
+
+    /// Writes a self-contained copy (vacuumed, DELETE journal) to a new file.
+    fn publish(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
+        self.with(py, |db| db.publish(&path))
+    }
+
+    /// Rebuilds the full-text index (after another tool edited the records' text).
+    fn rebuild_search_index(&self, py: Python<'_>) -> PyResult<()> {
+        self.with(py, |db| db.rebuild_search_index())
+    }
+}
+
+/// A register import's failure as a library error: bad rows become one `InvalidArgument`
+/// whose message lists every problem (row, column, value, reason), one per line.
+fn import_error(e: ImportError) -> Error {
+    match e {
+        ImportError::BadRows {
+            source_name,
+            problems,
+        } => {
+            let mut message = format!(
+                "{source_name}: {} problem(s), nothing imported:",
+                problems.len()
+            );
+            for p in &problems {
+                message.push_str("\n  ");
+                message.push_str(&p.to_string());
+            }
+            Error::InvalidArgument(message)
+        }
+        ImportError::Other(e) => e,
+        // ImportError is non_exhaustive: a later kind keeps its message.
+        other => Error::InvalidArgument(other.to_string()),
     }
 }
 

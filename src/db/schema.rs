@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::seed;
 
 /// The schema version this library writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// The current schema as one readable file with comments: the reference that tests compare
 /// with the result of [`STEPS`]. The library never runs it.
@@ -81,6 +81,8 @@ pub const STEPS: &[Step] = &[
     },
     // The organisation concept gets its own name (`org_unit`), apart from measurement units.
     step!(7, "0007_org_unit.sql"),
+    // Views for other SQLite tools: `target`, `result`, `progress_with_subject`, `search_document`.
+    step!(8, "0008_views.sql"),
 ];
 
 /// Version 2 added the dataset: fill it for the built-in reports the file holds.

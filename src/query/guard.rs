@@ -123,6 +123,8 @@ impl InterruptHandle {
 
 /// Functions scripted SQL may call (lower case). See the module docs of [`crate::query`].
 pub(crate) const FUNCTIONS: &[&str] = &[
+    // the library's own (src/search.rs)
+    crate::search::SEARCH_EXPR_FUNCTION,
     // core scalar
     "abs",
     "char",

@@ -39,7 +39,9 @@
 //!   - math: `acos acosh asin asinh atan atan2 atanh ceil ceiling cos cosh degrees exp floor
 //!     ln log log10 log2 mod pi pow power radians sin sinh sqrt tan tanh trunc` (allowed, but
 //!     the bundled SQLite is built without them: today they are "no such function");
-//!   - full-text search: `match bm25 highlight snippet` on `search_index`.
+//!   - full-text search: `match bm25 highlight snippet` on `search_index`, and the library's
+//!     `govreport_search_expr(query)` ([`crate::search::SEARCH_EXPR_FUNCTION`]), which turns a
+//!     query into the MATCH expression of the bigram index;
 //!
 //! Everything else is refused with `SQLITE_READONLY` (C: `GOVREPORT_READONLY`) and a message
 //! naming it, at prepare — before the statement runs: `fts3_tokenizer` (every form),

@@ -153,6 +153,8 @@ int main(int argc, char **argv) {
     THROWS(db.record_json("planet", 1), GOVREPORT_INVALID_ARGUMENT);
     THROWS(db.record_json("place", 999999), GOVREPORT_NOT_FOUND);
     THROWS(db.search_json("储能", "{"), GOVREPORT_INVALID_ARGUMENT);
+    db.rebuild_search_index();  // in memory: rebuilt in place, finds what it found before
+    CHECK(first_id(db.search_json("工程", R"({"kinds": ["glossary"], "limit": 1})")) == term);
 
     // Tracking (the default database is in memory: writes are private to the handle).
     int64_t unit = db.org_unit_add(R"({"name": "区包装测试局"})");
