@@ -1,4 +1,4 @@
--- govreport schema, version 8: the readable reference. The library creates and upgrades
+-- govreport schema, version 9: the readable reference. The library creates and upgrades
 -- files by running `migrations/` in order (the one history, PRAGMA user_version holds the
 -- version); tests/schema_version.rs proves this file equals their result. Change the schema
 -- by adding a migration, then update this file to match.
@@ -151,7 +151,7 @@ CREATE TABLE place (
     report_id     INTEGER NOT NULL REFERENCES report(id) ON DELETE CASCADE,
     name          TEXT NOT NULL,                      -- as written: '岳滩村'
     kind          TEXT NOT NULL CHECK (kind IN ('town', 'subdistrict', 'village', 'community',
-                                                'cluster')),
+                                                'cluster', 'zone')), -- zone: v9
     town          TEXT,                               -- parent town as written, where given
     village_count INTEGER CHECK (village_count >= 1), -- clusters: villages in it, as written
     paragraph_id  INTEGER NOT NULL REFERENCES paragraph(id),
@@ -268,9 +268,15 @@ CREATE TABLE task (
     responsible_person TEXT,                          -- 具体责任人
     deadline           TEXT CHECK (deadline GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
     deadline_source    TEXT NOT NULL CHECK (deadline_source IN ('set', 'target', 'project',
-                                                                'parent', 'none')),
+                                                                'parent', 'none', 'commitment')),
     notes              TEXT,
     created_at         TEXT NOT NULL,                 -- ISO date-time, UTC
+    -- Version 9 (ADD COLUMN), for tasks made from a 任务分解表 row: the commitment the row
+    -- is, 责任领导, 完成时限 as written, what the last import wrote (JSON).
+    commitment_id      INTEGER REFERENCES commitment(id),
+    leader             TEXT,
+    deadline_text      TEXT,
+    import_snapshot    TEXT CHECK (import_snapshot IS NULL OR json_valid(import_snapshot)),
     FOREIGN KEY (target_kind, target_id) REFERENCES figure(kind, id),
     CHECK ((target_kind IS NULL) = (target_id IS NULL)),
     CHECK (planned_value IS NULL OR unit IS NOT NULL),
@@ -514,3 +520,55 @@ UNION ALL
 SELECT (4 << 40) | id, 'place', id, name || ' ' || quote FROM place
 UNION ALL
 SELECT (5 << 40) | id, 'glossary', id, term || ' ' || definition FROM glossary_term;
+
+-- Commitments (version 9): src/commitments/.
+-- One row: one commitment — an action the report commits the government to in part 二
+-- (goals), 三 (the plan) or 四 (government self-construction), quantitative or not.
+CREATE TABLE commitment (
+    id              INTEGER PRIMARY KEY,              -- id_base + seed id (seeds/README.md)
+    report_id       INTEGER NOT NULL REFERENCES report(id) ON DELETE CASCADE,
+    part            INTEGER NOT NULL CHECK (part BETWEEN 1 AND 9), -- 2 goals, 3 plan, 4 self
+    area            INTEGER CHECK (area BETWEEN 1 AND 10), -- part 三's （N）; NULL in 二 and 四
+    section_id      INTEGER NOT NULL REFERENCES section(id),
+    paragraph_id    INTEGER NOT NULL REFERENCES paragraph(id),
+    kind            TEXT NOT NULL CHECK (kind = 'quantitative' OR kind = 'qualitative'),
+    action          TEXT NOT NULL CHECK (length(action) > 0), -- leading verb as written
+    deadline        TEXT NOT NULL                     -- ISO date: stated, or the plan year's end
+                    CHECK (deadline GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    deadline_text   TEXT,                             -- '6月底前' as written; NULL: year_end
+    deadline_source TEXT NOT NULL CHECK (deadline_source = 'text' OR deadline_source = 'year_end'),
+    quote           TEXT NOT NULL CHECK (length(quote) > 0),
+    quote_start     INTEGER NOT NULL CHECK (quote_start >= 0),
+    sentence        TEXT NOT NULL,                    -- the whole sentence around the quote
+    CHECK ((deadline_text IS NULL) = (deadline_source = 'year_end'))
+);
+CREATE INDEX commitment_report ON commitment(report_id, part, area);
+
+-- One row: a target, project or place whose quote lies inside a commitment's quote (same
+-- paragraph, character range inside). `subject_id` is the record's id in `figure` (kind
+-- 'target'), `project` or `place`.
+CREATE TABLE commitment_link (
+    commitment_id INTEGER NOT NULL REFERENCES commitment(id) ON DELETE CASCADE,
+    subject_kind  TEXT NOT NULL CHECK (subject_kind = 'target' OR subject_kind = 'project'
+                                       OR subject_kind = 'place'),
+    subject_id    INTEGER NOT NULL,
+    PRIMARY KEY (commitment_id, subject_kind, subject_id)
+) WITHOUT ROWID;
+CREATE INDEX commitment_link_subject ON commitment_link(subject_kind, subject_id);
+
+-- One row: one sentence of parts 二–四 that commits nothing (a heading, an address, …), so
+-- that no sentence is silently skipped.
+CREATE TABLE framing (
+    id           INTEGER PRIMARY KEY,
+    report_id    INTEGER NOT NULL REFERENCES report(id) ON DELETE CASCADE,
+    paragraph_id INTEGER NOT NULL REFERENCES paragraph(id),
+    quote        TEXT NOT NULL CHECK (length(quote) > 0), -- the whole sentence
+    quote_start  INTEGER NOT NULL CHECK (quote_start >= 0),
+    reason       TEXT NOT NULL CHECK (reason IN ('heading', 'address', 'context', 'principle',
+                                                 'transition', 'exhortation')),
+    UNIQUE (paragraph_id, quote_start)
+);
+
+-- One imported task per commitment (tasks added by hand may share a commitment).
+CREATE UNIQUE INDEX task_imported_commitment ON task(commitment_id)
+    WHERE import_snapshot IS NOT NULL;

@@ -13,6 +13,7 @@
 
 use serde::Serialize;
 
+use crate::commitments::{Commitment, CommitmentFilter, Framing};
 use crate::db::Db;
 use crate::error::Result;
 use crate::figures::{Figure, FigureFilter};
@@ -46,6 +47,10 @@ pub struct Export {
     pub glossary: Vec<GlossaryTerm>,
     /// Numbered slogans used without definition.
     pub undefined_terms: Vec<UndefinedTerm>,
+    /// Every commitment of parts 二–四 (schema version 9).
+    pub commitments: Vec<Commitment>,
+    /// The sentences of parts 二–四 that commit nothing, with the reason.
+    pub framing: Vec<Framing>,
 }
 
 impl Db {
@@ -71,6 +76,8 @@ impl Db {
             places: self.places(&PlaceFilter::default())?,
             glossary: self.glossary()?,
             undefined_terms: self.undefined_terms()?,
+            commitments: self.commitments(&CommitmentFilter::default())?,
+            framing: self.framing(None)?,
         })
     }
 

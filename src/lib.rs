@@ -35,6 +35,7 @@
 #![warn(missing_docs)]
 
 pub mod code;
+pub mod commitments;
 pub mod db;
 pub mod error;
 pub mod export;
@@ -53,6 +54,10 @@ pub mod tracking;
 pub mod units;
 
 pub use code::TextCode;
+pub use commitments::{
+    Commitment, CommitmentFilter, CommitmentKind, Coverage, DeadlineSource, DueFilter, DueItem,
+    DueKind, Framing, FramingReason,
+};
 pub use db::{Db, OpenMode, SCHEMA_VERSION};
 pub use error::{Error, Result};
 pub use export::Export;

@@ -31,6 +31,9 @@ pub enum PlaceKind {
     Community,
     /// 片区: a cluster of villages developed together.
     Cluster,
+    /// 示范区: a demonstration zone the district develops (二里头三产融合创新示范区); schema
+    /// version 9.
+    Zone,
 }
 
 impl TextCode for PlaceKind {
@@ -40,6 +43,7 @@ impl TextCode for PlaceKind {
         PlaceKind::Village,
         PlaceKind::Community,
         PlaceKind::Cluster,
+        PlaceKind::Zone,
     ];
     const WHAT: &'static str = "place kind";
 
@@ -51,6 +55,7 @@ impl TextCode for PlaceKind {
             PlaceKind::Village => "village",
             PlaceKind::Community => "community",
             PlaceKind::Cluster => "cluster",
+            PlaceKind::Zone => "zone",
         }
     }
 }

@@ -33,6 +33,10 @@ pub struct SeedFiles {
     pub glossary: &'static str,
     /// `undefined_terms.jsonl`.
     pub undefined_terms: &'static str,
+    /// `commitments.jsonl`.
+    pub commitments: &'static str,
+    /// `framing.jsonl`.
+    pub framing: &'static str,
 }
 
 macro_rules! seed_file {
@@ -56,6 +60,8 @@ pub const BUILTIN: &[SeedFiles] = &[SeedFiles {
     places: seed_file!("yanshi-2024", "places.jsonl"),
     glossary: seed_file!("yanshi-2024", "glossary.jsonl"),
     undefined_terms: seed_file!("yanshi-2024", "undefined_terms.jsonl"),
+    commitments: seed_file!("yanshi-2024", "commitments.jsonl"),
+    framing: seed_file!("yanshi-2024", "framing.jsonl"),
 }];
 
 /// `report.json`.
@@ -127,6 +133,40 @@ pub struct ProjectSeed {
     pub deadline_text: Option<String>,
     /// Verbatim clause of one paragraph of the normalized text.
     pub quote: String,
+    /// Where the status is stated, when not in `quote` (the 十大工程 items are named in the
+    /// glossary; their status is in the plan's sentence about them): a verbatim clause of one
+    /// paragraph that contains `status`.
+    #[serde(default)]
+    pub status_quote: Option<String>,
+}
+
+/// One line of `commitments.jsonl`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentSeed {
+    /// Stable id (part 二: 1–99; area （N） of part 三: `N*100+seq`; part 四: `1100+seq`).
+    pub id: i64,
+    /// The leading verb as written; a substring of `quote`.
+    pub action: String,
+    /// ISO date of the deadline the commitment states, if it states one.
+    pub deadline: Option<String>,
+    /// The deadline words as written (`6月底前`); a substring of `quote`.
+    pub deadline_text: Option<String>,
+    /// Verbatim sentence or clause of one paragraph of the normalized text.
+    pub quote: String,
+}
+
+/// One line of `framing.jsonl`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FramingSeed {
+    /// The 1-based ordinal of the paragraph, for a sentence that occurs in several (各位代表！).
+    #[serde(default)]
+    pub paragraph_ordinal: Option<usize>,
+    /// The whole sentence, verbatim.
+    pub quote: String,
+    /// `heading`, `address`, `context`, `principle`, `transition` or `exhortation`.
+    pub reason: String,
 }
 
 /// One line of `project_totals.jsonl`.
@@ -260,6 +300,10 @@ pub struct ParsedSeed {
     pub glossary: Vec<GlossarySeed>,
     /// `undefined_terms.jsonl`.
     pub undefined_terms: Vec<UndefinedTermSeed>,
+    /// `commitments.jsonl`.
+    pub commitments: Vec<CommitmentSeed>,
+    /// `framing.jsonl`.
+    pub framing: Vec<FramingSeed>,
     /// The paragraphs joined by `\n`, searched once per quote (a quote never holds `\n`).
     joined: String,
     /// Byte offset of each paragraph in `joined`.
@@ -297,6 +341,8 @@ impl SeedFiles {
                 &format!("{f}/undefined_terms.jsonl"),
                 self.undefined_terms,
             )?,
+            commitments: parse_jsonl(&format!("{f}/commitments.jsonl"), self.commitments)?,
+            framing: parse_jsonl(&format!("{f}/framing.jsonl"), self.framing)?,
             report,
             joined,
             starts,
@@ -426,12 +472,15 @@ pub fn load(tx: &Transaction<'_>, seed: &ParsedSeed, source_text: &str) -> Resul
         st.execute(params![p.id, r.id, p.section_id, i as i64 + 1, p.text])?;
     }
     load_dataset(tx, seed)?;
+    crate::commitments::load::load(tx, seed)?;
     crate::db::schema::fill_sentences(tx)
 }
 
 /// Inserts the records of a report whose text and outline are already in the database, in
 /// the columns of schema version 2 (the data step of that version runs it); `sentence`
-/// (version 6) is computed from the text by [`crate::db::schema::fill_sentences`].
+/// (version 6) is computed from the text by [`crate::db::schema::fill_sentences`]. Places of
+/// the kind version 9 added (`zone`) are left to version 9's loader
+/// (`crate::commitments::load`).
 pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
     let r = &seed.report.report;
     let base = seed.report.id_base;
@@ -477,46 +526,7 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
             .map_err(|e| Error::Data(format!("{what}: {e}")))?;
         }
     }
-    let mut st = tx.prepare(
-        "INSERT INTO project (id, report_id, name, year, status, status_code, investment,
-            investment_unit, investment_base, area, section_id, paragraph_id, quote, quote_start,
-            deadline, deadline_text)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-    )?;
-    let mut company = tx.prepare(
-        "INSERT INTO project_company (project_id, ordinal, company) VALUES (?1, ?2, ?3)",
-    )?;
-    for pr in &seed.projects {
-        let what = format!("project {}", pr.id);
-        let site = seed.locate(&what, &pr.quote)?;
-        let p = para(site.paragraph_index);
-        let investment_base = match (pr.investment, &pr.investment_unit) {
-            (Some(v), Some(u)) => Some(units::to_base(v, u).0),
-            _ => None,
-        };
-        st.execute(params![
-            base + pr.id,
-            r.id,
-            pr.name,
-            pr.year,
-            pr.status,
-            pr.status_code,
-            pr.investment,
-            pr.investment_unit,
-            investment_base,
-            seed.area_of(site.paragraph_index),
-            p.section_id,
-            p.id,
-            pr.quote,
-            site.char_offset as i64,
-            pr.deadline,
-            pr.deadline_text
-        ])
-        .map_err(|e| Error::Data(format!("{what}: {e}")))?;
-        for (i, c) in pr.companies.iter().enumerate() {
-            company.execute(params![base + pr.id, i as i64 + 1, c])?;
-        }
-    }
+    insert_projects(tx, seed, false)?;
     let mut st = tx.prepare(
         "INSERT INTO project_total (id, report_id, year, scope, metric, value, written, unit,
             base_value, base_unit, section_id, paragraph_id, quote, quote_start, qualifier,
@@ -548,6 +558,90 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
         ])
         .map_err(|e| Error::Data(format!("{what}: {e}")))?;
     }
+    insert_places(tx, seed, |p| !is_v9_place(p))?;
+    load_glossary(tx, seed)
+}
+
+/// Inserts the seed's projects with their companies; with `only_missing`, those whose id is
+/// not in the file yet (records curated after the file was made).
+pub(crate) fn insert_projects(
+    tx: &Transaction<'_>,
+    seed: &ParsedSeed,
+    only_missing: bool,
+) -> Result<()> {
+    let r = &seed.report.report;
+    let base = seed.report.id_base;
+    let para = |i: usize| &seed.outline.paragraphs[i];
+    let mut st = tx.prepare(
+        "INSERT INTO project (id, report_id, name, year, status, status_code, investment,
+            investment_unit, investment_base, area, section_id, paragraph_id, quote, quote_start,
+            deadline, deadline_text)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?;
+    let mut company = tx.prepare(
+        "INSERT INTO project_company (project_id, ordinal, company) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut exists = tx.prepare("SELECT count(*) FROM project WHERE id = ?1")?;
+    for pr in &seed.projects {
+        let what = format!("project {}", pr.id);
+        let site = seed.locate(&what, &pr.quote)?;
+        if let Some(sq) = &pr.status_quote {
+            seed.locate(&format!("{what} status_quote"), sq)?;
+            if !sq.contains(&pr.status) {
+                return Err(Error::Data(format!(
+                    "{what}: status {:?} is not in its status_quote {sq:?}",
+                    pr.status
+                )));
+            }
+        }
+        if only_missing && exists.query_row([base + pr.id], |r| r.get::<_, i64>(0))? > 0 {
+            continue;
+        }
+        let p = para(site.paragraph_index);
+        let investment_base = match (pr.investment, &pr.investment_unit) {
+            (Some(v), Some(u)) => Some(units::to_base(v, u).0),
+            _ => None,
+        };
+        st.execute(params![
+            base + pr.id,
+            r.id,
+            pr.name,
+            pr.year,
+            pr.status,
+            pr.status_code,
+            pr.investment,
+            pr.investment_unit,
+            investment_base,
+            seed.area_of(site.paragraph_index),
+            p.section_id,
+            p.id,
+            pr.quote,
+            site.char_offset as i64,
+            pr.deadline,
+            pr.deadline_text
+        ])
+        .map_err(|e| Error::Data(format!("{what}: {e}")))?;
+        for (i, c) in pr.companies.iter().enumerate() {
+            company.execute(params![base + pr.id, i as i64 + 1, c])?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a place is of a kind schema version 9 added (`zone`): version 2's CHECK refuses it.
+pub(crate) fn is_v9_place(p: &PlaceSeed) -> bool {
+    p.kind == "zone"
+}
+
+/// Inserts the seed's places that `keep` selects, with their designations.
+pub(crate) fn insert_places(
+    tx: &Transaction<'_>,
+    seed: &ParsedSeed,
+    keep: impl Fn(&PlaceSeed) -> bool,
+) -> Result<()> {
+    let r = &seed.report.report;
+    let base = seed.report.id_base;
+    let para = |i: usize| &seed.outline.paragraphs[i];
     let mut st = tx.prepare(
         "INSERT INTO place (id, report_id, name, kind, town, village_count, paragraph_id,
             quote, quote_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -556,7 +650,7 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
         "INSERT INTO designation (place_id, ordinal, name, level, year, status, paragraph_id,
             quote, quote_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
-    for pl in &seed.places {
+    for pl in seed.places.iter().filter(|p| keep(p)) {
         let what = format!("place {}", pl.id);
         let site = seed.locate(&what, &pl.quote)?;
         st.execute(params![
@@ -587,7 +681,7 @@ pub fn load_dataset(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
             .map_err(|e| Error::Data(format!("{what}: {e}")))?;
         }
     }
-    load_glossary(tx, seed)
+    Ok(())
 }
 
 /// The glossary entry paragraphs: `(entry number, term, definition, paragraph index)`.

@@ -210,6 +210,98 @@ impl fmt::Display for Date {
     }
 }
 
+/// The ISO date a deadline as offices write it stands for, in plan year `plan_year`:
+/// `年底前`/`年底`/`年内`/`全年` → `{plan_year}-12-31`; `6月底前`, `6月底`, `6月末` → the last day
+/// of that month; `6月15日前` → that day; `上半年` → 06-30, `一季度`/`第一季度末` … `四季度` →
+/// the quarter's last day, `下半年` → 12-31; `2025年底前`, `到2025年`, `2025年6月底前`,
+/// `2024年6月30日`, `2024-06-30`, `2024/6/30`, `2024.6.30` with their own year. A leading
+/// `力争`/`确保`/`于`/`在` and a trailing `前`/`之前`/`以前` are allowed. Anything else is
+/// [`Error::InvalidArgument`] listing the forms.
+pub fn deadline_from_text(text: &str, plan_year: i32) -> Result<String> {
+    let bad = || {
+        Error::InvalidArgument(format!(
+            "完成时限 {text:?}: not a deadline; write 年底前, 6月底前, 6月15日前, 上半年, 三季度, \
+             2025年底前, 2024年6月30日 or 2024-06-30"
+        ))
+    };
+    let mut t = text.trim();
+    for p in ["力争", "确保", "于", "在", "到"] {
+        t = t.strip_prefix(p).unwrap_or(t);
+    }
+    for s in ["之前", "以前", "前"] {
+        if let Some(x) = t.strip_suffix(s) {
+            t = x;
+            break;
+        }
+    }
+    let day = |y: i32, m: u32, d: u32| -> Result<String> {
+        let date = format!("{y:04}-{m:02}-{d:02}");
+        Date::parse(&date, "完成时限").map_err(|_| bad())?;
+        Ok(date)
+    };
+    let month_end = |y: i32, m: u32| -> Result<String> {
+        if !(1..=12).contains(&m) || !YEARS.contains(&y) {
+            return Err(bad());
+        }
+        day(y, m, days_in_month(y, m))
+    };
+    // Numeric forms: 2024-06-30, 2024/6/30, 2024.6.30.
+    for sep in ['-', '/', '.'] {
+        let parts: Vec<&str> = t.split(sep).collect();
+        if parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            let n = |p: &str| p.parse::<u32>().map_err(|_| bad());
+            return day(n(parts[0])? as i32, n(parts[1])?, n(parts[2])?);
+        }
+    }
+    // An explicit year: 2025年…; the rest is read in that year.
+    let (year, rest) = match t.find('年') {
+        Some(i) if i == 4 && t[..4].bytes().all(|b| b.is_ascii_digit()) => (
+            t[..4].parse::<i32>().map_err(|_| bad())?,
+            &t[i + '年'.len_utf8()..],
+        ),
+        _ => (plan_year, t),
+    };
+    let explicit_year = year != plan_year || rest.len() != t.len();
+    match rest {
+        "" if explicit_year => return month_end(year, 12),
+        "底" | "末" | "内" | "年底" | "年末" | "年内" | "全年" | "下半年" => {
+            return month_end(year, 12);
+        }
+        "上半年" => return month_end(year, 6),
+        _ => {}
+    }
+    let quarter = rest
+        .trim_start_matches('第')
+        .trim_end_matches('末')
+        .trim_end_matches("季度");
+    let q = match quarter {
+        "一" | "1" => Some(1),
+        "二" | "2" => Some(2),
+        "三" | "3" => Some(3),
+        "四" | "4" => Some(4),
+        _ => None,
+    };
+    if let Some(q) = q.filter(|_| rest.contains("季度")) {
+        return month_end(year, q * 3);
+    }
+    // 6月底, 6月末, 6月15日.
+    let Some((m, tail)) = rest.split_once('月') else {
+        return Err(bad());
+    };
+    let m: u32 = m.parse().map_err(|_| bad())?;
+    match tail {
+        "底" | "末" | "" => month_end(year, m),
+        d => match d.strip_suffix('日').or_else(|| d.strip_suffix('号')) {
+            Some(d) => day(year, m, d.parse().map_err(|_| bad())?),
+            None => Err(bad()),
+        },
+    }
+}
+
 /// Checks an ISO date-time: `YYYY-MM-DD`, optionally followed by `T` or a space,
 /// `HH:MM[:SS[.fff]]` and `Z` or `±HH:MM`. Returns the date part.
 pub(crate) fn check_datetime(s: &str, field: &str) -> Result<Date> {
@@ -341,6 +433,40 @@ mod tests {
             assert!(Period::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(Period::parse("2024-Q3").unwrap().to_string(), "2024-Q3");
+    }
+
+    #[test]
+    fn deadlines_as_offices_write_them() {
+        let d = |t: &str| deadline_from_text(t, 2024).unwrap();
+        assert_eq!(d("年底前"), "2024-12-31");
+        assert_eq!(d("6月底前"), "2024-06-30");
+        assert_eq!(d("5月底前"), "2024-05-31");
+        assert_eq!(d("2月底"), "2024-02-29");
+        assert_eq!(d("10月底"), "2024-10-31");
+        assert_eq!(d("力争10月底前"), "2024-10-31");
+        assert_eq!(d("6月15日前"), "2024-06-15");
+        assert_eq!(d("上半年"), "2024-06-30");
+        assert_eq!(d("三季度"), "2024-09-30");
+        assert_eq!(d("第一季度末"), "2024-03-31");
+        assert_eq!(d("2025年底前"), "2025-12-31");
+        assert_eq!(d("到2025年"), "2025-12-31");
+        assert_eq!(d("2024年6月30日"), "2024-06-30");
+        assert_eq!(d("2024-06-30"), "2024-06-30");
+        assert_eq!(d("2024/6/30"), "2024-06-30");
+        assert_eq!(d(" 2024.6.30 "), "2024-06-30");
+        for bad in [
+            "",
+            "尽快",
+            "13月底",
+            "6月31日",
+            "2024-02-30",
+            "Q3",
+            "年初",
+            "2024年13月",
+        ] {
+            let e = deadline_from_text(bad, 2024).unwrap_err().to_string();
+            assert!(e.contains("6月底前"), "{bad}: {e}");
+        }
     }
 
     #[test]

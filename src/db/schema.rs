@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::seed;
 
 /// The schema version this library writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// The current schema as one readable file with comments: the reference that tests compare
 /// with the result of [`STEPS`]. The library never runs it.
@@ -83,6 +83,16 @@ pub const STEPS: &[Step] = &[
     step!(7, "0007_org_unit.sql"),
     // Views for other SQLite tools: `target`, `result`, `progress_with_subject`, `search_document`.
     step!(8, "0008_views.sql"),
+    // Commitments, framing, zones, the 任务分解表's task columns.
+    Step {
+        after: &[
+            WIDEN_CHECKS_OF_VERSION_9,
+            FILL_COMMITMENTS,
+            FILL_SENTENCES,
+            REBUILD_SEARCH_INDEX,
+        ],
+        ..step!(9, "0009_commitments.sql")
+    },
 ];
 
 /// Version 2 added the dataset: fill it for the built-in reports the file holds.
@@ -117,6 +127,80 @@ const FILL_SENTENCES: DataStep = DataStep {
     name: "fill the sentence of every record",
     run: fill_sentences,
 };
+
+/// Version 9 loosens two CHECK constraints: `place.kind` gains `'zone'`, `task.deadline_source`
+/// gains `'commitment'`.
+const WIDEN_CHECKS_OF_VERSION_9: DataStep = DataStep {
+    name: "allow place kind zone and task deadline source commitment",
+    run: |tx| {
+        widen_check(tx, "place", "'cluster'))", "'cluster', 'zone'))")?;
+        widen_check(
+            tx,
+            "task",
+            "'parent', 'none'))",
+            "'parent', 'none', 'commitment'))",
+        )
+    },
+};
+
+/// Version 9 added commitments, framing and zones: load them for the built-in reports the
+/// file holds (and the projects curated since the file was made).
+const FILL_COMMITMENTS: DataStep = DataStep {
+    name: "fill the commitments of the built-in reports",
+    run: fill_commitments,
+};
+
+/// Replaces `from` (which must occur once) by `to` in `table`'s CREATE statement. SQLite has
+/// no ALTER for a CHECK; its documented procedure for a change that leaves every stored row
+/// valid and the file format unchanged (loosening a constraint) is to edit the statement in
+/// sqlite_schema and bump the schema version, inside the transaction.
+fn widen_check(tx: &Transaction<'_>, table: &str, from: &str, to: &str) -> Result<()> {
+    let sql: String = tx.query_row(
+        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+        [table],
+        |r| r.get(0),
+    )?;
+    if sql.matches(from).count() != 1 {
+        return Err(Error::Data(format!(
+            "table {table}: expected {from:?} once in its CREATE statement"
+        )));
+    }
+    let version: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+    tx.execute_batch("PRAGMA writable_schema = ON")?;
+    let updated = tx.execute(
+        "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = ?2",
+        [&sql.replacen(from, to, 1), table],
+    );
+    // Off again whatever happened, before the error is returned.
+    tx.execute_batch(&format!(
+        "PRAGMA schema_version = {}; PRAGMA writable_schema = OFF",
+        version + 1
+    ))?;
+    updated?;
+    Ok(())
+}
+
+fn fill_commitments(tx: &Transaction<'_>) -> Result<()> {
+    // A new file has no report yet (the seeds are loaded after the last step): skip parsing.
+    let reports: i64 = tx.query_row("SELECT count(*) FROM report", [], |r| r.get(0))?;
+    if reports == 0 {
+        return Ok(());
+    }
+    for files in seed::BUILTIN {
+        let parsed = files.parse()?;
+        let present: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM report WHERE slug = ?1",
+                [&parsed.report.report.slug],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if present.is_some() {
+            crate::commitments::load::load(tx, &parsed)?;
+        }
+    }
+    Ok(())
+}
 
 /// Runs every step above `from` inside `tx`, setting `user_version` after each one.
 pub fn apply(tx: &Transaction<'_>, from: i64) -> Result<()> {
