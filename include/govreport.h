@@ -476,7 +476,8 @@ int32_t govreport_paragraph_json(const govreport_db *db, int64_t id, char **out)
 /**
  * The whole dataset as one JSON document (pretty-printed), in the shape README.md
  * documents: `{"report", "reports", "sections", "paragraphs", "targets", "results",
- * "projects", "project_totals", "places", "glossary", "undefined_terms"}`.
+ * "projects", "project_totals", "places", "glossary", "undefined_terms", "commitments",
+ * "framing"}`.
  *
  * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
@@ -597,6 +598,82 @@ int32_t govreport_project_totals_json(const govreport_db *db,
 int32_t govreport_places_json(const govreport_db *db,
                               const char *filter_json,
                               char **out);
+
+/* ================================================================================================
+ * COMMITMENTS
+ *
+ * Commitments: every action the report commits the government to in parts 二 (goals), 三 (the
+ * plan) and 四 (government self-construction), numeric or not, with its area, leading verb,
+ * deadline (stated, or the plan year's end) and the targets, projects and places quoted
+ * inside it; the sentences that commit nothing (framing); and one question across kinds —
+ * what is due in a date range.
+ *
+ * Each function writes one new UTF-8 JSON string to `*out`; free it with
+ * `govreport_string_free()`. On failure `*out` is NULL. Filters are NULL (everything) or a
+ * JSON object with the keys each function lists; unknown keys, wrong types and malformed JSON
+ * give `GOVREPORT_INVALID_ARGUMENT`.
+ * ================================================================================================ */
+
+/**
+ * The commitments that pass a filter, in text order, as a JSON array of the export's
+ * `commitments` objects: `{"id", "report_id", "part", "area", "area_title", "section_id",
+ * "paragraph_id", "quote", "kind", "action", "deadline", "deadline_text", "deadline_source",
+ * "target_ids", "project_ids", "place_ids", "sentence"}` (`kind` `quantitative` or
+ * `qualitative`; `deadline_source` `text` or `year_end`). `filter_json`: NULL or an object
+ * with any of `"report_id"`, `"part"` (2, 3, 4), `"area"` (part 三's 1–10), `"kind"`,
+ * `"text"` (in the quote or action). A part or area out of range →
+ * `GOVREPORT_INVALID_ARGUMENT`; an unknown report → `GOVREPORT_NOT_FOUND`.
+ *
+ * Requires: `db` must be NULL or an open handle; `filter_json` NULL or a NUL-terminated
+ * string; `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_commitments_json(const govreport_db *db, const char *filter_json, char **out);
+
+/**
+ * One commitment by id as a JSON object (the shape of `govreport_commitments_json()`'s
+ * items). Unknown id → `GOVREPORT_NOT_FOUND`.
+ *
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_commitment_json(const govreport_db *db, int64_t id, char **out);
+
+/**
+ * The sentences of parts 二–四 that commit nothing, in text order, as a JSON array of
+ * `{"report_id", "paragraph_id", "quote", "reason"}` (`reason` one of `heading`, `address`,
+ * `context`, `principle`, `transition`, `exhortation`). `report_id` 0: every report; an
+ * unknown report → `GOVREPORT_NOT_FOUND`.
+ *
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_framing_json(const govreport_db *db, int64_t report_id, char **out);
+
+/**
+ * Whether a report's commitments cover what they must, as a JSON object `{"sentences",
+ * "committed", "framing", "uncovered", "both", "stray_framing", "targets_outside",
+ * "targets_in_several"}`: every sentence of parts 二–四 in a commitment or listed as framing,
+ * every plan-year target in exactly one commitment (complete when the five lists are empty;
+ * sentences as `{"paragraph_id", "start", "text"}`). Unknown report → `GOVREPORT_NOT_FOUND`.
+ *
+ * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_commitment_coverage_json(const govreport_db *db, int64_t report_id, char **out);
+
+/**
+ * Everything with a deadline in a range — commitments, targets and projects — by deadline,
+ * then kind, then id, as a JSON array of `{"kind", "id", "report_id", "deadline",
+ * "deadline_text", "deadline_source", "title", "quote", "area", "commitment_id"}` (`kind`
+ * `commitment`, `target` or `project`; open the record with `govreport_commitment_json()`,
+ * `govreport_target_json()` or `govreport_project_json()`; `commitment_id`: for a target or
+ * project, the commitment its quote lies in). `filter_json`: NULL (everything) or an object
+ * with any of `"before"` (ISO date, not included), `"after"` (ISO date, included), `"kinds"`
+ * (a non-empty array of kind names), `"report_id"`, `"area"`, `"stated_only"` (true: leave
+ * out the commitments whose deadline is the plan year's end by default). A bad date, `after`
+ * not before `before`, an unknown kind → `GOVREPORT_INVALID_ARGUMENT`.
+ *
+ * Requires: `db` must be NULL or an open handle; `filter_json` NULL or a NUL-terminated
+ * string; `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_due_json(const govreport_db *db, const char *filter_json, char **out);
 
 /* ================================================================================================
  * SCRIPTED SQL AND CURSORS

@@ -284,6 +284,28 @@ class Database {
     }
 
     // Search.
+    // Commitments.
+    /** govreport_commitments_json(): filter_json as documented there (NULL: all). */
+    std::string commitments_json(const char *filter_json = nullptr) const {
+        return str(govreport_commitments_json, db_.get(), filter_json);
+    }
+    /** govreport_commitment_json(): one commitment by id. */
+    std::string commitment_json(int64_t id) const {
+        return str(govreport_commitment_json, db_.get(), id);
+    }
+    /** govreport_framing_json(): report_id 0 for every report. */
+    std::string framing_json(int64_t report_id = 0) const {
+        return str(govreport_framing_json, db_.get(), report_id);
+    }
+    /** govreport_commitment_coverage_json(): the coverage proof of one report. */
+    std::string commitment_coverage_json(int64_t report_id) const {
+        return str(govreport_commitment_coverage_json, db_.get(), report_id);
+    }
+    /** govreport_due_json(): commitments, targets and projects due in a range. */
+    std::string due_json(const char *filter_json = nullptr) const {
+        return str(govreport_due_json, db_.get(), filter_json);
+    }
+
     /** govreport_search_json(): an empty or blank query gives "[]". */
     std::string search_json(const std::string &query, const char *options_json = nullptr) const {
         return str(govreport_search_json, db_.get(), query.c_str(), options_json);

@@ -78,7 +78,7 @@ fn place_filter(json: Option<&str>) -> Result<govreport::PlaceFilter, Failure> {
 ///
 /// Requires: `db` must be NULL or an open handle; `filter_json` NULL or a NUL-terminated string;
 /// `out` NULL or valid for writing a pointer.
-unsafe fn filtered_call(
+pub(crate) unsafe fn filtered_call(
     db: *const govreport_db,
     filter_json: *const c_char,
     out: *mut *mut c_char,
@@ -98,7 +98,8 @@ unsafe fn filtered_call(
 
 /// The whole dataset as one JSON document (pretty-printed), in the shape README.md
 /// documents: `{"report", "reports", "sections", "paragraphs", "targets", "results",
-/// "projects", "project_totals", "places", "glossary", "undefined_terms"}`.
+/// "projects", "project_totals", "places", "glossary", "undefined_terms", "commitments",
+/// "framing"}`.
 ///
 /// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]

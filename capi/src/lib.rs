@@ -25,6 +25,7 @@ pub mod args;
 pub mod boundary;
 pub mod out;
 
+pub mod commitments;
 pub mod dataset;
 pub mod errors;
 pub mod handle;

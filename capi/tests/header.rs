@@ -12,6 +12,7 @@ const SECTIONS: &[(&str, &str)] = &[
     ("errors.rs", "ERRORS"),
     ("text.rs", "REPORT TEXT"),
     ("dataset.rs", "DATASET"),
+    ("commitments.rs", "COMMITMENTS"),
     ("query.rs", "SCRIPTED SQL AND CURSORS"),
     ("search.rs", "SEARCH"),
     ("tracking.rs", "TRACKING"),

@@ -4,14 +4,17 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use govreport::{
-    Db, FigureFilter, Measure, OpenMode, PlaceFilter, PlaceKind, ProjectFilter, SearchKind,
-    SearchOptions,
+    CommitmentFilter, CommitmentKind, Db, DueFilter, DueKind, FigureFilter, Measure, OpenMode,
+    PlaceFilter, PlaceKind, ProjectFilter, SearchKind, SearchOptions,
 };
 use serde_json::{Value, json};
 
 use crate::exit::Failure;
 use crate::output::{Col, Format, Row, col, rows, write_rows};
-use crate::{DueArgs, FigureArgs, GlossaryArgs, PlaceArgs, ProjectArgs, QueryArgs, SearchArgs};
+use crate::{
+    CommitmentArgs, DueArgs, FigureArgs, GlossaryArgs, PlaceArgs, ProjectArgs, QueryArgs,
+    SearchArgs,
+};
 use crate::{Target, output};
 
 /// Fails with exit code 5 when `path` is not an existing file.
@@ -68,6 +71,8 @@ fn counts(db: &Db) -> Result<Vec<(&'static str, i64)>, Failure> {
         ("places", "SELECT count(*) FROM place"),
         ("glossary", "SELECT count(*) FROM glossary_term"),
         ("undefined_terms", "SELECT count(*) FROM undefined_term"),
+        ("commitments", "SELECT count(*) FROM commitment"),
+        ("framing", "SELECT count(*) FROM framing"),
         ("tasks", "SELECT count(*) FROM task"),
         ("progress", "SELECT count(*) FROM progress"),
         ("register_projects", "SELECT count(*) FROM register_project"),
@@ -280,61 +285,68 @@ pub fn glossary(t: &Target, a: &GlossaryArgs) -> Result<(), Failure> {
     )
 }
 
-/// `due`: targets and projects with a deadline in `[after, before)`, by deadline, each in
-/// its export shape with `kind` (`target` or `project`) first.
+/// `due`: commitments, targets and projects with a deadline in `[after, before)`
+/// (`Db::due`), by deadline.
 pub fn due(t: &Target, a: &DueArgs) -> Result<(), Failure> {
     date(&Some(a.before.clone()), "--before")?;
     date(&a.after, "--after")?;
+    let kinds = a
+        .kind
+        .iter()
+        .map(|k| DueKind::from_code(k).map_err(|e| Failure::input(format!("--kind: {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let filter = DueFilter {
+        before: Some(a.before.clone()),
+        after: a.after.clone(),
+        kinds,
+        report_id: a.report,
+        area: a.area,
+        stated_only: a.stated_only,
+    };
     let db = open_read(t)?;
-    let targets = db.targets(&FigureFilter {
-        due_before: Some(a.before.clone()),
-        ..Default::default()
-    })?;
-    let projects = db.projects(&ProjectFilter {
-        due_before: Some(a.before.clone()),
-        ..Default::default()
-    })?;
-    let mut all: Vec<Row> = rows(&targets)?;
-    for p in rows(&projects)? {
-        let mut fields = vec![("kind".to_string(), json!("project"))];
-        fields.extend(p.0);
-        all.push(Row(fields));
-    }
-    for r in &mut all {
-        // One heading for both kinds in a table: a target's metric, a project's name.
-        let title = match r.get("kind").as_str() {
-            Some("project") => r.get("name").clone(),
-            _ => r.get("metric").clone(),
-        };
-        r.set("title", title);
-    }
-    if let Some(after) = &a.after {
-        all.retain(|r| {
-            r.get("deadline")
-                .as_str()
-                .is_some_and(|d| d >= after.as_str())
-        });
-    }
-    all.sort_by(|x, y| {
-        let key = |r: &Row| {
-            (
-                r.get("deadline").as_str().unwrap_or_default().to_string(),
-                r.get("kind").as_str().unwrap_or_default().to_string(),
-                r.get("id").as_i64().unwrap_or_default(),
-            )
-        };
-        key(x).cmp(&key(y))
-    });
+    let list = db.due(&filter)?;
     write_rows(
         t.format,
-        &all,
+        &rows(&list)?,
         &[
             col("deadline", "deadline", 10),
-            col("kind", "kind", 7),
+            col("kind", "kind", 10),
             col("id", "id", 6),
-            col("title", "title", 30),
-            col("deadline_text", "as written", 12),
-            col("quote", "quote", 40),
+            col("title", "title", 24),
+            col("deadline_text", "as written", 10),
+            col("quote", "quote", 50),
+        ],
+    )
+}
+
+/// `commitments`.
+pub fn commitments(t: &Target, a: &CommitmentArgs) -> Result<(), Failure> {
+    let filter = CommitmentFilter {
+        report_id: a.report,
+        part: a.part,
+        area: a.area,
+        kind: a
+            .kind
+            .as_deref()
+            .map(CommitmentKind::from_code)
+            .transpose()
+            .map_err(|e| Failure::input(format!("--kind: {e}")))?,
+        text: a.text.clone(),
+    };
+    let db = open_read(t)?;
+    let list = db.commitments(&filter)?;
+    write_rows(
+        t.format,
+        &rows(&list)?,
+        &[
+            col("id", "id", 5),
+            col("area", "area", 4),
+            col("kind", "kind", 12),
+            col("action", "action", 8),
+            col("deadline", "deadline", 10),
+            col("deadline_text", "as written", 10),
+            col("target_ids", "targets", 12),
+            col("quote", "quote", 60),
         ],
     )
 }

@@ -49,7 +49,9 @@ enum Command {
     Places(PlaceArgs),
     /// The 名词解释 entries.
     Glossary(GlossaryArgs),
-    /// Everything with a deadline (targets and projects), by deadline.
+    /// Every commitment of the report (parts 二–四), numeric or not.
+    Commitments(CommitmentArgs),
+    /// Everything with a deadline in a range (commitments, targets, projects), by deadline.
     Due(DueArgs),
     /// Full-text search of paragraphs, figures, projects, places and glossary terms.
     Search(SearchArgs),
@@ -165,6 +167,38 @@ pub struct DueArgs {
     /// Deadlines on or after this date (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub after: Option<String>,
+    /// Only this kind (repeatable): commitment, target, project.
+    #[arg(long)]
+    pub kind: Vec<String>,
+    /// Only part 三's area (1–10).
+    #[arg(long)]
+    pub area: Option<i64>,
+    /// Only deadlines the text states (leaves out commitments defaulted to the year end).
+    #[arg(long)]
+    pub stated_only: bool,
+    /// Only this report (by id).
+    #[arg(long)]
+    pub report: Option<i64>,
+}
+
+/// Filters of `commitments`.
+#[derive(Debug, Args)]
+pub struct CommitmentArgs {
+    /// Only part 三's area (1–10).
+    #[arg(long)]
+    pub area: Option<i64>,
+    /// Only this part: 2 (goals), 3 (the plan), 4 (government self-construction).
+    #[arg(long)]
+    pub part: Option<i64>,
+    /// Only this kind: quantitative (carries a target) or qualitative.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Only commitments whose quote or action contains this text.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// Only this report (by id).
+    #[arg(long)]
+    pub report: Option<i64>,
 }
 
 /// `search QUERY`.
@@ -214,6 +248,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Projects(a) => data::projects(&t, &a),
         Command::Places(a) => data::places(&t, &a),
         Command::Glossary(a) => data::glossary(&t, &a),
+        Command::Commitments(a) => data::commitments(&t, &a),
         Command::Due(a) => data::due(&t, &a),
         Command::Search(a) => data::search(&t, &a),
         Command::Query(a) => data::query(&t, &a),

@@ -26,6 +26,7 @@ fn help_lists_every_subcommand_and_the_exit_codes() {
         "projects",
         "places",
         "glossary",
+        "commitments",
         "due",
         "search",
         "query",
@@ -202,6 +203,40 @@ fn projects_places_and_glossary_follow_the_library() {
 }
 
 #[test]
+fn commitments_are_the_librarys_records_with_its_filters() {
+    let db = Db::open_default().unwrap();
+    let all = json(&["commitments", "--format", "json"]);
+    assert_eq!(all, lib_json(&db.commitments(&Default::default()).unwrap()));
+    assert_eq!(all.as_array().unwrap().len(), 143);
+    let area = json(&["commitments", "--area", "5", "--format", "json"]);
+    assert_eq!(
+        area,
+        lib_json(
+            &db.commitments(&govreport::CommitmentFilter {
+                area: Some(5),
+                ..Default::default()
+            })
+            .unwrap()
+        )
+    );
+    let q = json(&[
+        "commitments",
+        "--part",
+        "2",
+        "--kind",
+        "qualitative",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(q.as_array().unwrap().len(), 2);
+    let lines = ok(&["commitments", "--text", "小麦", "--format", "jsonl"]);
+    assert!(lines.lines().count() >= 1 && lines.contains("国家级小麦育种繁育基地"));
+    assert!(fails(&["commitments", "--area", "11"], 1).contains("area"));
+    assert!(fails(&["commitments", "--kind", "vague"], 1).contains("quantitative"));
+    assert!(fails(&["commitments", "--report", "7"], 1).contains("report"));
+}
+
+#[test]
 fn due_lists_every_kind_with_a_deadline_in_the_window() {
     let due = json(&["due", "--before", "2024-07-01", "--format", "json"]);
     let items: Vec<(String, i64, String)> = due
@@ -216,12 +251,25 @@ fn due_lists_every_kind_with_a_deadline_in_the_window() {
             )
         })
         .collect();
+    // The library's answer (Db::due): the two commitments with stated deadlines before July
+    // and their three projects.
+    let lib = Db::open_default()
+        .unwrap()
+        .due(&govreport::DueFilter {
+            before: Some("2024-07-01".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(due, lib_json(&lib));
+    let s = |k: &str, id: i64, d: &str| (k.to_string(), id, d.to_string());
     assert_eq!(
         items,
         [
-            ("project".to_string(), 533, "2024-05-31".to_string()),
-            ("project".to_string(), 534, "2024-05-31".to_string()),
-            ("project".to_string(), 568, "2024-06-30".to_string()),
+            s("commitment", 410, "2024-05-31"),
+            s("project", 533, "2024-05-31"),
+            s("project", 534, "2024-05-31"),
+            s("commitment", 406, "2024-06-30"),
+            s("project", 568, "2024-06-30"),
         ]
     );
     let after = json(&[
@@ -230,11 +278,25 @@ fn due_lists_every_kind_with_a_deadline_in_the_window() {
         "2024-07-01",
         "--after",
         "2024-06-01",
+        "--kind",
+        "project",
         "--format",
         "json",
     ]);
     assert_eq!(after.as_array().unwrap().len(), 1);
     assert_eq!(after[0]["id"], 568);
+    let stated = json(&[
+        "due",
+        "--before",
+        "2025-01-01",
+        "--kind",
+        "commitment",
+        "--stated-only",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(stated.as_array().unwrap().len(), 6);
+    assert!(fails(&["due", "--before", "2024-07-01", "--kind", "planet"], 1).contains("--kind"));
     // Targets come too, in their export shape.
     let db = Db::open_default().unwrap();
     let due_targets = db

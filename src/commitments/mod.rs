@@ -14,8 +14,12 @@
 //! let db = Db::open_default()?;
 //! let all = db.commitments(&CommitmentFilter::default())?;
 //! let wheat = all.iter().find(|c| c.quote.contains("小麦育种繁育基地")).unwrap();
-//! assert_eq!((wheat.kind, wheat.action.as_str()), (CommitmentKind::Qualitative, "建设"));
+//! // It carries the target 新发展小麦良种面积2万亩 (and 10万亩以上).
+//! assert_eq!((wheat.kind, wheat.action.as_str()), (CommitmentKind::Quantitative, "建设"));
 //! assert_eq!(wheat.deadline, "2024-12-31"); // no deadline stated: the plan year's end
+//! let income = db.commitment(11)?; // a headline goal without a number
+//! assert_eq!(income.quote, "居民收入增长与经济增长基本同步");
+//! assert_eq!(income.kind, CommitmentKind::Qualitative);
 //! # Ok::<(), govreport::Error>(())
 //! ```
 //!

@@ -496,6 +496,69 @@ static void test_cursor_outlives_handle(void) {
     govreport_cursor_free(cur);
 }
 
+static int count_str(const char *s, const char *needle) {
+    int n = 0;
+    size_t len = strlen(needle);
+    while (s && (s = strstr(s, needle)) != NULL) {
+        n++;
+        s += len;
+    }
+    return n;
+}
+
+static void test_commitments(govreport_db *db) {
+    char *s = (char *)&s;
+    CHECK_RC(govreport_commitments_json(db, NULL, &s), GOVREPORT_OK);
+    CHECK(count_str(s, "\"action\":") == 143);
+    govreport_string_free(s);
+    CHECK_RC(govreport_commitments_json(db, "{\"area\": 3}", &s), GOVREPORT_OK);
+    CHECK(count_str(s, "\"action\":") == 14 && count_str(s, "\"area\":3,") == 14);
+    govreport_string_free(s);
+    CHECK_RC(govreport_commitments_json(db, "{\"part\": 2, \"kind\": \"qualitative\"}", &s), GOVREPORT_OK);
+    CHECK(count_str(s, "\"action\":") == 2 && contains(s, "居民收入增长与经济增长基本同步"));
+    govreport_string_free(s);
+    s = (char *)&s;
+    CHECK_RC(govreport_commitments_json(db, "{\"area\": 11}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(s == NULL && contains(govreport_errmsg(db), "areas 1"));
+    CHECK_RC(govreport_commitments_json(db, "{\"kind\": \"vague\"}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "quantitative"));
+    CHECK_RC(govreport_commitments_json(db, "{\"report_id\": 9}", &s), GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_commitments_json(NULL, NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_commitments_json(db, NULL, NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_commitments_json(db, "\xff", &s), GOVREPORT_INVALID_ARGUMENT);
+
+    CHECK_RC(govreport_commitment_json(db, 406, &s), GOVREPORT_OK);
+    CHECK(contains(s, "\"deadline\":\"2024-06-30\"") && contains(s, "\"project_ids\":[568]"));
+    govreport_string_free(s);
+    CHECK_RC(govreport_commitment_json(db, 99999, &s), GOVREPORT_NOT_FOUND);
+    CHECK(s == NULL);
+
+    CHECK_RC(govreport_framing_json(db, 0, &s), GOVREPORT_OK);
+    CHECK(count_str(s, "\"reason\":") == 76 && contains(s, "\"reason\":\"address\""));
+    govreport_string_free(s);
+    CHECK_RC(govreport_framing_json(db, 5, &s), GOVREPORT_NOT_FOUND);
+
+    CHECK_RC(govreport_commitment_coverage_json(db, 1, &s), GOVREPORT_OK);
+    CHECK(contains(s, "\"sentences\":203") && contains(s, "\"uncovered\":[]") &&
+          contains(s, "\"targets_outside\":[]") && contains(s, "\"targets_in_several\":[]"));
+    govreport_string_free(s);
+
+    /* What is due by the end of June: the two commitments with stated deadlines and their
+       three projects. */
+    CHECK_RC(govreport_due_json(db, "{\"before\": \"2024-07-01\"}", &s), GOVREPORT_OK);
+    CHECK(count_str(s, "\"kind\":\"commitment\"") == 2 && count_str(s, "\"kind\":\"project\"") == 3);
+    CHECK(contains(s, "6月底前完成2023年老旧小区改造项目"));
+    govreport_string_free(s);
+    CHECK_RC(govreport_due_json(db, "{\"before\": \"2025-01-01\", \"kinds\": [\"target\"]}", &s), GOVREPORT_OK);
+    CHECK(count_str(s, "\"kind\":\"target\"") == 2);
+    govreport_string_free(s);
+    CHECK_RC(govreport_due_json(db, "{\"before\": \"2024-7-1\"}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_due_json(db, "{\"kinds\": []}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_due_json(db, "{\"kinds\": [\"planet\"]}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_due_json(db, "{\"after\": \"2024-08-01\", \"before\": \"2024-07-01\"}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(s == NULL);
+}
+
 static void test_dataset(govreport_db *db) {
     char *s = (char *)&s;
     CHECK_RC(govreport_export_json(db, &s), GOVREPORT_OK);
@@ -736,6 +799,7 @@ int main(int argc, char **argv) {
     test_data(db);
     test_query_json(db);
     test_dataset(db);
+    test_commitments(db);
     test_cursor(db);
     test_cursor_outlives_handle();
     test_threads(db);

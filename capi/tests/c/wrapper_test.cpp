@@ -144,6 +144,15 @@ int main(int argc, char **argv) {
     THROWS(db.query_json("DELETE FROM figure"), GOVREPORT_READONLY);
     THROWS(db.query_cursor("SELECT 1; SELECT 2"), GOVREPORT_INVALID_ARGUMENT);
 
+    // Commitments and what is due.
+    CHECK(contains(db.commitments_json(R"({"part": 4})"), "\"part\":4"));
+    CHECK(contains(db.commitment_json(1), "地区生产总值增长6%左右"));
+    CHECK(contains(db.framing_json(), "各位代表！"));
+    CHECK(contains(db.commitment_coverage_json(1), "\"uncovered\":[]"));
+    CHECK(contains(db.due_json(R"({"before": "2024-07-01"})"), "2023年老旧小区改造项目"));
+    THROWS(db.due_json(R"({"before": "June"})"), GOVREPORT_INVALID_ARGUMENT);
+    THROWS(db.commitment_json(-1), GOVREPORT_NOT_FOUND);
+
     // Search: blank is no hits; every hit opens with record_json(kind, id).
     CHECK(db.search_json("") == "[]" && db.search_json(" \t") == "[]");
     std::string hits = db.search_json("工程", R"({"kinds": ["glossary"], "limit": 1})");
