@@ -13,9 +13,12 @@
 //!
 //! let db = Db::open_default()?;
 //! let all = db.commitments(&CommitmentFilter::default())?;
+//! let energy = all.iter().find(|c| c.quote.contains("“十四五”目标统筹衔接")).unwrap();
+//! assert_eq!((energy.kind, energy.action.as_str()), (CommitmentKind::Qualitative, "衔接"));
+//! assert_eq!(energy.deadline, "2024-12-31"); // no deadline stated: the plan year's end
+//! // It carries the 小麦良种面积 targets, so it is quantitative.
 //! let wheat = all.iter().find(|c| c.quote.contains("小麦育种繁育基地")).unwrap();
-//! assert_eq!((wheat.kind, wheat.action.as_str()), (CommitmentKind::Qualitative, "建设"));
-//! assert_eq!(wheat.deadline, "2024-12-31"); // no deadline stated: the plan year's end
+//! assert_eq!((wheat.kind, wheat.action.as_str()), (CommitmentKind::Quantitative, "建设"));
 //! # Ok::<(), govreport::Error>(())
 //! ```
 //!
