@@ -686,3 +686,29 @@ fn the_synthetic_table_says_what_it_is() {
         }
     }
 }
+
+#[test]
+fn a_read_only_database_is_refused_even_when_nothing_would_change() {
+    let dir = TempDir::new("decomposition-readonly");
+    let path = dir.file("office.db");
+    let rows = filled_rows(&db(), REPORT, 2).unwrap();
+    let bytes = encode_filled(&rows, FileFormat::Csv).unwrap();
+    {
+        let mut rw = Db::open(&path).unwrap();
+        let done = rw
+            .import_decomposition_bytes(REPORT, "分解表.csv", &bytes, FileFormat::Csv, &opts())
+            .unwrap();
+        // New units are created in the order the table lists them.
+        let first = expected_units(&rows[0]);
+        assert_eq!(done.units_created[0], first.0.unwrap());
+    }
+    let mut ro = Db::open_with(&path, govreport::OpenMode::ReadOnly).unwrap();
+    let before = rows_of(&ro);
+    let e = ro
+        .import_decomposition_bytes(REPORT, "分解表.csv", &bytes, FileFormat::Csv, &opts())
+        .unwrap_err();
+    let e = Error::from(e);
+    assert_eq!(e.result_code().0, govreport::error::code::READONLY, "{e}");
+    assert!(e.to_string().contains("read-only"), "{e}");
+    assert_eq!(rows_of(&ro), before);
+}

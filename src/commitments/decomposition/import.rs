@@ -33,6 +33,8 @@ struct RowInput {
     /// Index into the numbered commitments.
     at: usize,
     values: Snapshot,
+    /// The supporting units in the order the row lists them (new units are created in it).
+    listed_support: Vec<String>,
 }
 
 /// The fields a table row writes, as written: also the shape of `task.import_snapshot` (what
@@ -246,11 +248,13 @@ fn parse_row(r: &mut RowReader<'_>, cx: &Context<'_>) -> Option<RowInput> {
         return None;
     }
     let (deadline, deadline_source, deadline_text) = deadline?;
-    let mut support = units.support;
+    let listed_support = units.support;
+    let mut support = listed_support.clone();
     support.sort();
     Some(RowInput {
         row: r.row,
         at: at?,
+        listed_support,
         values: Snapshot {
             lead: units.lead,
             support,
@@ -361,6 +365,19 @@ impl Db {
         options: &DecompositionOptions,
     ) -> Result<DecompositionSummary, ImportError> {
         self.require_report(report_id)?;
+        // Refused before reading: a re-import that would change nothing must not pass on a
+        // read-only database either.
+        if self.connection().is_readonly(rusqlite::MAIN_DB)? {
+            return Err(Error::Sqlite(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+                Some(
+                    "the database is open read-only: importing a 任务分解表 writes tasks (open \
+                     it read-write)"
+                        .into(),
+                ),
+            ))
+            .into());
+        }
         let plan_year: i32 = self.connection().query_row(
             "SELECT plan_year FROM report WHERE id = ?1",
             [report_id],
@@ -461,7 +478,7 @@ impl Db {
                 .query_row([c.id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
             let Some((task_id, snapshot)) = existing else {
-                create_task(&tx, report_id, c, file, &now, &mut summary.units_created)?;
+                create_task(&tx, report_id, c, input, &now, &mut summary.units_created)?;
                 summary.created += 1;
                 continue;
             };
@@ -488,7 +505,7 @@ impl Db {
                         written: file.text(field),
                     });
                 }
-                write_field(&tx, task_id, field, file, &mut summary.units_created)?;
+                write_field(&tx, task_id, field, input, &mut summary.units_created)?;
                 wrote = true;
             }
             if wrote {
@@ -530,16 +547,17 @@ fn create_task(
     conn: &Connection,
     report_id: i64,
     c: &Commitment,
-    v: &Snapshot,
+    input: &RowInput,
     now: &str,
     created: &mut Vec<String>,
 ) -> crate::Result<()> {
+    let v = &input.values;
     let lead = v
         .lead
         .as_ref()
         .map(|n| unit_id(conn, n, created))
         .transpose()?;
-    let support = unit_ids(conn, &v.support, created)?;
+    let support = unit_ids(conn, &input.listed_support, created)?;
     // One target: the task delivers it, in its unit. Several: none (see the module docs).
     let target = match c.target_ids.as_slice() {
         [t] => {
@@ -581,9 +599,10 @@ fn write_field(
     conn: &Connection,
     task_id: i64,
     field: DecompositionField,
-    v: &Snapshot,
+    input: &RowInput,
     created: &mut Vec<String>,
 ) -> crate::Result<()> {
+    let v = &input.values;
     match field {
         DecompositionField::LeadUnit => {
             let lead = v
@@ -595,7 +614,7 @@ fn write_field(
                 .execute(params![task_id, lead])?;
         }
         DecompositionField::SupportUnits => {
-            let ids = unit_ids(conn, &v.support, created)?;
+            let ids = unit_ids(conn, &input.listed_support, created)?;
             set_support_units(conn, task_id, &ids)?;
         }
         DecompositionField::Leader => {
