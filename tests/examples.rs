@@ -213,6 +213,12 @@ fn benchmarks_run_and_print_their_tables() {
         5,
     );
     check_bench("bench_tracking", &["2000", "1"], Some("raw rusqlite"), 4);
+    check_bench(
+        "bench_decomposition",
+        &["--quick"],
+        Some("one SQL query"),
+        if cfg!(feature = "xlsx") { 8 } else { 5 },
+    );
     let dir = TempDir::new("examples-bench-search");
     let corpus = dir.file("syn.db");
     check_bench(
