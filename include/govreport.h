@@ -965,11 +965,36 @@ int32_t govreport_org_units_json(const govreport_db *db, char **out);
 int32_t govreport_task_add(const govreport_db *db, const char *task_json, int64_t *out_id);
 
 /**
+ * Changes task `id` in one transaction: every key `update_json` gives is written, the others
+ * are left as they are. This is how an edit is made to a task read from a 任务分解表: a later
+ * `govreport_decomposition_import()` keeps it unless the table changes that same field.
+ *
+ * `update_json`: a JSON object with any of `"title"` (not blank), `"lead_unit_id"` (a unit;
+ * it can be changed, not removed), `"support_unit_ids"` (array of unit ids: replaces the
+ * list; `[]` removes every supporting unit), `"leader"` (责任领导), `"responsible_person"`,
+ * `"notes"` (text; `""` clears the field), `"deadline"` (ISO date, not before the report's
+ * plan year; the deadline source becomes `"set"` and `"deadline_text"` is cleared). `null`
+ * counts as absent; `{}` changes nothing.
+ *
+ * Errors: an unknown task or unit → `GOVREPORT_NOT_FOUND`; unknown keys, wrong types,
+ * malformed JSON, a blank title, a bad or too early deadline, a unit listed twice or both as
+ * lead and supporting unit → `GOVREPORT_INVALID_ARGUMENT` naming the key; a read-only
+ * database → `GOVREPORT_READONLY`. Nothing is written on failure. Thread rules: as for every
+ * call on a handle.
+ *
+ * Requires: `db` must be NULL or an open handle; `update_json` NULL or a NUL-terminated
+ * string (NULL arguments → `GOVREPORT_INVALID_ARGUMENT`).
+ */
+int32_t govreport_task_update(const govreport_db *db, int64_t id, const char *update_json);
+
+/**
  * One task by id as a JSON object: `{"id", "report_id", "parent_id", "title", "target_id",
  * "project_id", "planned_value", "unit", "lead_unit", "support_units", "responsible_person",
- * "deadline", "deadline_source", "notes", "created_at", "milestones"}` (units as `{"id",
- * "report_id", "name", "parent_id"}`, milestones as `{"id", "task_id", "due_date",
- * "description", "done_at"}`). Unknown id → `GOVREPORT_NOT_FOUND`.
+ * "deadline", "deadline_source", "notes", "created_at", "milestones", "commitment_id",
+ * "leader", "deadline_text"}` (units as `{"id", "report_id", "name", "parent_id"}`,
+ * milestones as `{"id", "task_id", "due_date", "description", "done_at"}`; the last three
+ * keys are set on tasks read from a 任务分解表, see `govreport_decomposition_import()`).
+ * Unknown id → `GOVREPORT_NOT_FOUND`.
  *
  * Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
  */
@@ -1151,6 +1176,82 @@ int32_t govreport_evaluate_projects_json(const govreport_db *db,
                                          const char *period,
                                          const char *config_json,
                                          char **out);
+
+/* ================================================================================================
+ * DECOMPOSITION (任务分解表)
+ *
+ * The 任务分解表 (《政府工作报告》重点工作任务分解): the draft written from the report's
+ * commitments — one row per commitment, columns 序号, 类别, 工作任务, 量化指标, 牵头单位,
+ * 责任单位, 责任领导, 完成时限, numbered 目标.1 …, 一.1 … 十.9, 自身建设.1 … — and the
+ * office's filled table read back as tasks (`govreport_tasks_json()` lists them, with
+ * `"commitment_id"`, `"leader"` and `"deadline_text"`).
+ *
+ * Import rules (README "任务分解表" and the library's `commitments::decomposition` module
+ * give them in full): the first unit listed in 牵头单位 leads (列第一位的为牵头单位), the others
+ * and 责任单位 support; units are split on 、，,；; and spaces and created when new; an inline
+ * `…（区发改委牵头，区财政局配合）` in 工作任务 is read when the unit cells are empty; 完成时限
+ * as offices write it (年底前, 6月底前, 2024年6月30日, 2024-06-30) within the plan year and the
+ * five after it, empty → the commitment's deadline. All-or-nothing, one transaction.
+ * Re-importing the same file changes nothing; a task edited with `govreport_task_update()`
+ * keeps the edit unless the table changes that same field (the summary's
+ * `"overwritten_edits"` lists those). Built without the `xlsx` feature, XLSX paths give
+ * `GOVREPORT_INVALID_ARGUMENT`.
+ * ================================================================================================ */
+
+/**
+ * Writes the draft 任务分解表 of report `report_id` to `path`, a new file. `format` is
+ * `"csv"` (UTF-8 with a BOM, the header on the first line), `"xlsx"` (a title row above the
+ * header, wrapped text, the header repeated on every printed page, landscape A4; needs the
+ * `xlsx` cargo feature, without it → `GOVREPORT_INVALID_ARGUMENT`) or NULL (from the
+ * extension of `path`, as `govreport_register_export_projects()`).
+ *
+ * An existing `path` → `GOVREPORT_INVALID_ARGUMENT`, the file left unchanged; an unknown
+ * report → `GOVREPORT_NOT_FOUND`; a directory that does not exist → `GOVREPORT_IO`; any other
+ * format → `GOVREPORT_INVALID_ARGUMENT`. Works on a read-only handle and on the built-in
+ * database.
+ *
+ * Requires: `db` must be NULL or an open handle; `path` and `format` NULL or NUL-terminated
+ * strings (NULL `db` or `path` → `GOVREPORT_INVALID_ARGUMENT`).
+ */
+int32_t govreport_decomposition_draft(const govreport_db *db,
+                                      int64_t report_id,
+                                      const char *path,
+                                      const char *format);
+
+/**
+ * Imports a filled 任务分解表 file (`.csv`/`.tsv`/`.txt` UTF-8 or GBK, or
+ * `.xlsx`/`.xls`/`.ods`, the first worksheet) of report `report_id` as tasks, one per
+ * commitment, in one transaction.
+ *
+ * `options_json`: NULL or a JSON object with any of the import limits of
+ * `govreport_register_import_projects()` (`"max_rows"`, `"max_columns"`, `"max_cells"`,
+ * `"max_bytes"`, `"max_zip_entries"`, `"max_compression_ratio"`, `"max_field_bytes"`,
+ * `"max_row_bytes"`); a file above one → `GOVREPORT_INVALID_ARGUMENT` naming it.
+ *
+ * `*summary_json` (ownership: free with `govreport_string_free()`):
+ * - on success, `{"source", "header_row", "rows_read", "created", "updated", "unchanged",
+ *   "units_created": [names], "overwritten_edits": [{"row", "task_id", "serial", "field",
+ *   "edited", "previous_import", "written"}], "tasks_without_row": [{"task_id",
+ *   "commitment_id", "serial"}], "ignored_rows", "ignored_columns"}` (`field` one of
+ *   `lead_unit`, `support_units`, `leader`, `deadline`, `deadline_text`);
+ * - on bad rows (`GOVREPORT_INVALID_ARGUMENT`, nothing written), `{"source", "problems":
+ *   [{"row", "column", "value", "kind", "reason"}]}` with every problem found, in row order,
+ *   exactly as `govreport_register_import_projects()` gives them (an unknown 序号, a 工作任务
+ *   that is not the commitment's text, a bad or out-of-range 完成时限, units in the cells that
+ *   contradict the annotation, a commitment in two rows, a missing column …);
+ * - NULL on any other failure (unknown extension or bad options → INVALID_ARGUMENT, an
+ *   unknown report → `GOVREPORT_NOT_FOUND`, a missing file → `GOVREPORT_IO`, a read-only
+ *   database → `GOVREPORT_READONLY` …).
+ *
+ * Requires: `db` must be NULL or an open handle; `path` and `options_json` NULL or
+ * NUL-terminated strings; `summary_json` NULL or valid for writing a pointer (NULL `db`,
+ * `path` or `summary_json` → `GOVREPORT_INVALID_ARGUMENT`).
+ */
+int32_t govreport_decomposition_import(const govreport_db *db,
+                                       int64_t report_id,
+                                       const char *path,
+                                       const char *options_json,
+                                       char **summary_json);
 
 /* ================================================================================================
  * REGISTERS

@@ -334,6 +334,10 @@ class Database {
     }
     /** govreport_task_json(). */
     std::string task_json(int64_t id) const { return str(govreport_task_json, db_.get(), id); }
+    /** govreport_task_update(): writes the keys `update_json` gives, leaves the others. */
+    void task_update(int64_t id, const std::string &update_json) const {
+        check(govreport_task_update(db_.get(), id, update_json.c_str()));
+    }
     /** govreport_tasks_json(). */
     std::string tasks_json() const { return str(govreport_tasks_json, db_.get()); }
     /** govreport_milestone_add(): the new milestone's id. */
@@ -377,6 +381,22 @@ class Database {
     std::string evaluate_projects_json(const std::string &period,
                                        const char *config_json = nullptr) const {
         return str(govreport_evaluate_projects_json, db_.get(), period.c_str(), config_json);
+    }
+
+    // Decomposition (任务分解表).
+    /** govreport_decomposition_draft(): `format` "csv", "xlsx" or nullptr (extension); an
+     *  existing file throws GOVREPORT_INVALID_ARGUMENT. */
+    void decomposition_draft(int64_t report_id, const std::string &path,
+                             const char *format = nullptr) const {
+        check(govreport_decomposition_draft(db_.get(), report_id, path.c_str(), format));
+    }
+    /** govreport_decomposition_import(): the summary; bad rows throw with Error::details(). */
+    std::string decomposition_import(int64_t report_id, const std::string &path,
+                                     const char *options_json = nullptr) const {
+        char *out = nullptr;
+        int32_t rc = govreport_decomposition_import(db_.get(), report_id, path.c_str(),
+                                                    options_json, &out);
+        return finish_import(rc, out);
     }
 
     // Registers.
@@ -434,6 +454,11 @@ class Database {
     std::string import(F f, const std::string &path, const char *options_json) const {
         char *out = nullptr;
         int32_t rc = f(db_.get(), path.c_str(), options_json, &out);
+        return finish_import(rc, out);
+    }
+
+    // Takes an import's summary (or problem list); throws with it as the details on failure.
+    std::string finish_import(int32_t rc, char *out) const {
         std::string summary = detail::take(out);
         if (rc != GOVREPORT_OK)
             throw Error(rc, govreport_extended_errcode(db_.get()), govreport_last_error_message(),

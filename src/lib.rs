@@ -54,6 +54,7 @@ pub mod tracking;
 pub mod units;
 
 pub use code::TextCode;
+pub use commitments::decomposition::{DecompositionOptions, DecompositionSummary};
 pub use commitments::{
     Commitment, CommitmentFilter, CommitmentKind, Coverage, DeadlineSource, DueFilter, DueItem,
     DueKind, Framing, FramingReason,
@@ -73,7 +74,7 @@ pub use report::{Outline, Paragraph, Report, Section, SectionKind};
 pub use search::{SearchHit, SearchKind, SearchOptions, SearchOrder};
 pub use tracking::{
     EvaluationConfig, Light, NewProgress, NewTask, Progress, ProjectSummary, SubjectKind,
-    TargetStatus, Task,
+    TargetStatus, Task, TaskUpdate,
 };
 
 /// The Rust code blocks of README.md, compiled and run as doctests (`cargo test --doc`), so

@@ -119,7 +119,7 @@ fn export_prints_the_whole_dataset() {
     let export = json(&run("export", &[]));
     assert_eq!(export["targets"].as_array().map(Vec::len), Some(107));
     assert_eq!(export["results"].as_array().map(Vec::len), Some(129));
-    assert_eq!(export["projects"].as_array().map(Vec::len), Some(103));
+    assert_eq!(export["projects"].as_array().map(Vec::len), Some(113));
     assert_eq!(export["report"]["region"], "洛阳市偃师区");
 }
 
@@ -213,6 +213,12 @@ fn benchmarks_run_and_print_their_tables() {
         5,
     );
     check_bench("bench_tracking", &["2000", "1"], Some("raw rusqlite"), 4);
+    check_bench(
+        "bench_decomposition",
+        &["--quick"],
+        Some("one SQL query"),
+        if cfg!(feature = "xlsx") { 8 } else { 5 },
+    );
     let dir = TempDir::new("examples-bench-search");
     let corpus = dir.file("syn.db");
     check_bench(

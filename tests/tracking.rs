@@ -4,7 +4,7 @@
 
 use govreport::tracking::{
     EvaluationConfig, Light, NewMilestone, NewOrgUnit, NewProgress, NewTask, ProjectFields, Status,
-    SubItem, SubjectKind, ValueSource,
+    SubItem, SubjectKind, TaskUpdate, ValueSource,
 };
 use govreport::{Db, Error, StatusCode};
 
@@ -952,5 +952,143 @@ fn a_large_batch_validates_like_single_appends() {
     assert_eq!(
         (last.value, last.unit.as_deref()),
         (Some(1.0), Some("亿斤"))
+    );
+}
+
+#[test]
+fn update_task_writes_the_fields_given_and_leaves_the_others() {
+    let mut db = Db::open_default().unwrap();
+    let hrss = db.add_org_unit(&NewOrgUnit::new("区人社局", None)).unwrap();
+    let finance = db.add_org_unit(&NewOrgUnit::new("区财政局", None)).unwrap();
+    let town = db.add_org_unit(&NewOrgUnit::new("城关镇", None)).unwrap();
+    let id = db
+        .add_task(&NewTask {
+            title: "城镇新增就业".into(),
+            target_id: Some(JOBS),
+            lead_unit_id: Some(hrss),
+            support_unit_ids: vec![finance],
+            responsible_person: Some("王科长".into()),
+            notes: Some("按月报送".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let before = db.task(id).unwrap();
+    assert_eq!(before.deadline_source, "target");
+
+    // Nothing given: nothing changes.
+    db.update_task(id, &TaskUpdate::default()).unwrap();
+    assert_eq!(db.task(id).unwrap(), before);
+
+    db.update_task(
+        id,
+        &TaskUpdate {
+            title: Some(" 城镇新增就业（分解） ".into()),
+            lead_unit_id: Some(town),
+            support_unit_ids: Some(vec![hrss, finance]),
+            leader: Some("李副区长".into()),
+            deadline: Some("2024-11-30".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let t = db.task(id).unwrap();
+    assert_eq!(t.title, "城镇新增就业（分解）");
+    assert_eq!(t.lead_unit.as_ref().map(|u| u.id), Some(town));
+    let mut support: Vec<i64> = t.support_units.iter().map(|u| u.id).collect();
+    support.sort_unstable();
+    assert_eq!(support, [hrss, finance]);
+    assert_eq!(t.leader.as_deref(), Some("李副区长"));
+    assert_eq!(
+        (t.deadline.as_deref(), t.deadline_source.as_str()),
+        (Some("2024-11-30"), "set")
+    );
+    // Untouched: the responsible person, the notes, the target link.
+    assert_eq!(t.responsible_person.as_deref(), Some("王科长"));
+    assert_eq!(t.notes.as_deref(), Some("按月报送"));
+    assert_eq!((t.target_id, t.unit.as_deref()), (Some(JOBS), Some("人")));
+
+    // Blank text clears; [] removes every supporting unit.
+    db.update_task(
+        id,
+        &TaskUpdate {
+            notes: Some(" ".into()),
+            responsible_person: Some(String::new()),
+            support_unit_ids: Some(vec![]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let t = db.task(id).unwrap();
+    assert_eq!((t.notes, t.responsible_person), (None, None));
+    assert!(t.support_units.is_empty());
+    assert_eq!(t.leader.as_deref(), Some("李副区长"));
+}
+
+#[test]
+fn a_bad_task_update_fails_and_changes_nothing() {
+    let mut db = Db::open_default().unwrap();
+    let hrss = db.add_org_unit(&NewOrgUnit::new("区人社局", None)).unwrap();
+    let finance = db.add_org_unit(&NewOrgUnit::new("区财政局", None)).unwrap();
+    let id = db
+        .add_task(&NewTask {
+            title: "城镇新增就业".into(),
+            lead_unit_id: Some(hrss),
+            support_unit_ids: vec![finance],
+            ..Default::default()
+        })
+        .unwrap();
+    let before = (snapshot(&db), db.task(id).unwrap());
+    let fails = |db: &mut Db, task: i64, u: TaskUpdate| db.update_task(task, &u).unwrap_err();
+    let e = fails(&mut db, 99_999, TaskUpdate::default());
+    assert!(matches!(e, Error::NotFound(_)), "{e}");
+    let e = fails(
+        &mut db,
+        id,
+        TaskUpdate {
+            lead_unit_id: Some(99_999),
+            ..Default::default()
+        },
+    );
+    assert!(
+        matches!(&e, Error::NotFound(m) if m.contains("lead_unit_id")),
+        "{e}"
+    );
+    let cases = [
+        TaskUpdate {
+            title: Some("  ".into()),
+            ..Default::default()
+        },
+        // The current supporting unit as the new lead, the supports left as they are.
+        TaskUpdate {
+            lead_unit_id: Some(finance),
+            leader: Some("不应写入".into()),
+            ..Default::default()
+        },
+        TaskUpdate {
+            support_unit_ids: Some(vec![finance, finance]),
+            ..Default::default()
+        },
+        TaskUpdate {
+            deadline: Some("2023-12-31".into()),
+            notes: Some("不应写入".into()),
+            ..Default::default()
+        },
+        TaskUpdate {
+            deadline: Some("年底前".into()),
+            ..Default::default()
+        },
+    ];
+    for u in cases {
+        let e = fails(&mut db, id, u.clone());
+        assert!(matches!(e, Error::InvalidArgument(_)), "{u:?}: {e}");
+    }
+    assert_eq!((snapshot(&db), db.task(id).unwrap()), before);
+    // The JSON shape of the C ABI: unknown keys are refused.
+    assert!(serde_json::from_str::<TaskUpdate>(r#"{"owner": "x"}"#).is_err());
+    let u: TaskUpdate =
+        serde_json::from_str(r#"{"leader": "张三", "support_unit_ids": []}"#).unwrap();
+    assert_eq!(
+        (u.leader.as_deref(), u.support_unit_ids),
+        (Some("张三"), Some(vec![]))
     );
 }

@@ -7,9 +7,10 @@
 //!
 //! One file per section of the header, in header order — [`handle`] (handles and versions),
 //! [`errors`], [`text`] (the report text), [`dataset`], [`query`] (scripted SQL and the
-//! cursor), [`search`], [`tracking`], [`registers`] — and three of plumbing: [`boundary`] (the
-//! panic boundary, result-code mapping, last error), [`args`] (reading C arguments and JSON
-//! input) and [`out`] (writing results to out-pointers). Each section file's module docs are the
+//! cursor), [`search`], [`tracking`], [`decomposition`] (the 任务分解表), [`registers`] — and
+//! three of plumbing: [`boundary`] (the panic boundary, result-code mapping, last error),
+//! [`args`] (reading C arguments and JSON input) and [`out`] (writing results to
+//! out-pointers). Each section file's module docs are the
 //! section's introduction in the header (see `capi/tests/header.rs`).
 //!
 //! `unsafe` appears only where C pointers are read or written; every block says why it is
@@ -27,6 +28,7 @@ pub mod out;
 
 pub mod commitments;
 pub mod dataset;
+pub mod decomposition;
 pub mod errors;
 pub mod handle;
 pub mod query;

@@ -13,7 +13,7 @@ use crate::args::{Object, opt_str_arg, str_arg};
 use crate::boundary::{Failure, with_db, with_db_mut};
 use crate::errors::GOVREPORT_INVALID_ARGUMENT;
 use crate::handle::govreport_db;
-use crate::out::{clear_out, json, put_string, string_call, string_out};
+use crate::out::{Out, clear_out, json, put_string, string_call, string_out};
 use govreport::db::Db;
 use govreport::error::Error;
 use govreport::registers::{
@@ -23,7 +23,7 @@ use govreport::registers::{
 /// `*summary_json` of an import that failed on bad rows (a struct, not `json!`, to keep the
 /// keys in this order and each problem's in its own).
 #[derive(serde::Serialize)]
-struct BadRows<'a> {
+pub(crate) struct BadRows<'a> {
     source: &'a str,
     problems: &'a [RowProblem],
 }
@@ -39,7 +39,7 @@ fn report_id(db: &Db, given: Option<i64>) -> Result<i64, Failure> {
 
 /// The import limits an options object may set (see `ImportLimits`), each a non-negative
 /// integer; absent keys keep their defaults.
-const LIMIT_KEYS: &[&str] = &[
+pub(crate) const LIMIT_KEYS: &[&str] = &[
     "max_rows",
     "max_columns",
     "max_cells",
@@ -51,7 +51,7 @@ const LIMIT_KEYS: &[&str] = &[
 ];
 
 /// The import limits of an options object.
-fn limits(o: &Object) -> Result<ImportLimits, Failure> {
+pub(crate) fn limits(o: &Object) -> Result<ImportLimits, Failure> {
     let mut l = ImportLimits::default();
     let set = |key: &str, slot: &mut usize| -> Result<(), Failure> {
         if let Some(v) = o.opt_usize(key)? {
@@ -70,6 +70,43 @@ fn limits(o: &Object) -> Result<ImportLimits, Failure> {
     set("max_compression_ratio", &mut ratio)?;
     (l.max_bytes, l.max_compression_ratio) = (bytes as u64, ratio as u64);
     Ok(l)
+}
+
+/// The file format of a `format` argument: `"csv"`, `"xlsx"`, or NULL for the extension of
+/// `path`; anything else is INVALID_ARGUMENT.
+pub(crate) fn file_format(path: &str, format: Option<&str>) -> Result<FileFormat, Failure> {
+    match format {
+        None => Ok(FileFormat::from_path(path)?),
+        Some("csv") => Ok(FileFormat::Csv),
+        Some("xlsx") => Ok(FileFormat::Xlsx),
+        Some(f) => Err(Failure::new(
+            GOVREPORT_INVALID_ARGUMENT,
+            format!("invalid argument: format {f:?} is not \"csv\" or \"xlsx\""),
+        )),
+    }
+}
+
+/// The failure of an import refused for bad rows: `{"source", "problems"}` written to `out`
+/// and `GOVREPORT_INVALID_ARGUMENT` with the count and the first problem in the message.
+pub(crate) fn bad_rows(
+    out: &Out<*mut c_char>,
+    source_name: &str,
+    problems: &[RowProblem],
+) -> Result<(), Failure> {
+    let message = format!(
+        "invalid argument: {source_name}: {} problem(s), nothing imported; the list is in \
+         *summary_json; first: {}",
+        problems.len(),
+        problems.first().map(|p| p.to_string()).unwrap_or_default()
+    );
+    put_string(
+        out,
+        json(&BadRows {
+            source: source_name,
+            problems,
+        })?,
+    )?;
+    Err(Failure::new(GOVREPORT_INVALID_ARGUMENT, message))
 }
 
 /// The common body of the two imports: options, report, the import itself, and the JSON
@@ -111,22 +148,7 @@ unsafe fn import_call(
                 Err(ImportError::BadRows {
                     source_name,
                     problems,
-                }) => {
-                    let message = format!(
-                        "invalid argument: {source_name}: {} problem(s), nothing imported; \
-                         the list is in *summary_json; first: {}",
-                        problems.len(),
-                        problems.first().map(|p| p.to_string()).unwrap_or_default()
-                    );
-                    put_string(
-                        &out,
-                        json(&BadRows {
-                            source: &source_name,
-                            problems: &problems,
-                        })?,
-                    )?;
-                    Err(Failure::new(GOVREPORT_INVALID_ARGUMENT, message))
-                }
+                }) => bad_rows(&out, &source_name, &problems),
                 #[allow(unreachable_patterns)] // ImportError is non_exhaustive
                 Err(e) => Err(Error::from(e).into()),
             }
@@ -231,17 +253,7 @@ pub unsafe extern "C" fn govreport_register_export_projects(
     unsafe {
         with_db(db, |db| {
             let path = str_arg(path, "path")?;
-            let format = match opt_str_arg(format, "format")? {
-                None => FileFormat::from_path(path)?,
-                Some("csv") => FileFormat::Csv,
-                Some("xlsx") => FileFormat::Xlsx,
-                Some(f) => {
-                    return Err(Failure::new(
-                        GOVREPORT_INVALID_ARGUMENT,
-                        format!("invalid argument: format {f:?} is not \"csv\" or \"xlsx\""),
-                    ));
-                }
-            };
+            let format = file_format(path, opt_str_arg(format, "format")?)?;
             let bytes = db.export_projects(db.report()?.id, format)?;
             std::fs::write(path, bytes)
                 .map_err(|e| Error::Io(std::io::Error::new(e.kind(), format!("{path}: {e}"))))?;

@@ -15,7 +15,7 @@ use crate::boundary::{Failure, with_db_mut};
 use crate::handle::govreport_db;
 use crate::out::{Out, clear_out, json, put_string, string_call, string_out};
 use govreport::tracking::{
-    EvaluationConfig, NewOrgUnit, NewProgress, NewTask, SubItem, SubjectKind,
+    EvaluationConfig, NewOrgUnit, NewProgress, NewTask, SubItem, SubjectKind, TaskUpdate,
 };
 
 /// Sets `*p = 0` before anything else is checked, so that it is 0 after every failure, a
@@ -153,11 +153,49 @@ pub unsafe extern "C" fn govreport_task_add(
     }
 }
 
+/// Changes task `id` in one transaction: every key `update_json` gives is written, the others
+/// are left as they are. This is how an edit is made to a task read from a 任务分解表: a later
+/// `govreport_decomposition_import()` keeps it unless the table changes that same field.
+///
+/// `update_json`: a JSON object with any of `"title"` (not blank), `"lead_unit_id"` (a unit;
+/// it can be changed, not removed), `"support_unit_ids"` (array of unit ids: replaces the
+/// list; `[]` removes every supporting unit), `"leader"` (责任领导), `"responsible_person"`,
+/// `"notes"` (text; `""` clears the field), `"deadline"` (ISO date, not before the report's
+/// plan year; the deadline source becomes `"set"` and `"deadline_text"` is cleared). `null`
+/// counts as absent; `{}` changes nothing.
+///
+/// Errors: an unknown task or unit → `GOVREPORT_NOT_FOUND`; unknown keys, wrong types,
+/// malformed JSON, a blank title, a bad or too early deadline, a unit listed twice or both as
+/// lead and supporting unit → `GOVREPORT_INVALID_ARGUMENT` naming the key; a read-only
+/// database → `GOVREPORT_READONLY`. Nothing is written on failure. Thread rules: as for every
+/// call on a handle.
+///
+/// Requires: `db` must be NULL or an open handle; `update_json` NULL or a NUL-terminated
+/// string (NULL arguments → `GOVREPORT_INVALID_ARGUMENT`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govreport_task_update(
+    db: *const govreport_db,
+    id: i64,
+    update_json: *const c_char,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        with_db_mut(db, |db| {
+            let update: TaskUpdate =
+                input::parse_record(str_arg(update_json, "update_json")?, "update_json")?;
+            db.update_task(id, &update)?;
+            Ok(())
+        })
+    }
+}
+
 /// One task by id as a JSON object: `{"id", "report_id", "parent_id", "title", "target_id",
 /// "project_id", "planned_value", "unit", "lead_unit", "support_units", "responsible_person",
-/// "deadline", "deadline_source", "notes", "created_at", "milestones"}` (units as `{"id",
-/// "report_id", "name", "parent_id"}`, milestones as `{"id", "task_id", "due_date",
-/// "description", "done_at"}`). Unknown id → `GOVREPORT_NOT_FOUND`.
+/// "deadline", "deadline_source", "notes", "created_at", "milestones", "commitment_id",
+/// "leader", "deadline_text"}` (units as `{"id", "report_id", "name", "parent_id"}`,
+/// milestones as `{"id", "task_id", "due_date", "description", "done_at"}`; the last three
+/// keys are set on tasks read from a 任务分解表, see `govreport_decomposition_import()`).
+/// Unknown id → `GOVREPORT_NOT_FOUND`.
 ///
 /// Requires: `db` must be NULL or an open handle; `out` NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
@@ -531,6 +569,16 @@ mod tests {
             }],
         };
         assert_eq!(through_the_c_reader(&task, "task_json"), task);
+        let update = TaskUpdate {
+            title: Some("城镇新增就业（调整）".into()),
+            lead_unit_id: Some(4),
+            support_unit_ids: Some(vec![5]),
+            leader: Some("李副区长".into()),
+            responsible_person: Some("张三".into()),
+            deadline: Some("2024-11-30".into()),
+            notes: Some("按周调度".into()),
+        };
+        assert_eq!(through_the_c_reader(&update, "update_json"), update);
         let unit = NewOrgUnit {
             name: "区就业服务中心".into(),
             parent_id: Some(1),

@@ -471,7 +471,8 @@ fn rust_and_c_agree_on_unknown_ids() {
         &dir,
         "unknown_ids",
     );
-    let out = run(&mut Command::new(&exe));
+    // In the work directory: a draft the C program wrongly made would land there.
+    let out = run(Command::new(&exe).current_dir(&dir));
     let c: Vec<(String, i32)> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| {
@@ -555,7 +556,26 @@ fn rust_and_c_agree_on_unknown_ids() {
             "register_project_link",
             not_found(db.link_register_project(UNKNOWN, Some(1))),
         ),
+        (
+            "task_update",
+            not_found(db.update_task(UNKNOWN, &Default::default())),
+        ),
+        (
+            "decomposition_draft",
+            not_found(
+                db.decomposition_draft(
+                    UNKNOWN,
+                    dir.join("unknown-report-draft.csv"),
+                    govreport::FileFormat::Csv,
+                )
+                .map(drop),
+            ),
+        ),
     ];
+    assert!(
+        !dir.join("unknown-report-draft.csv").exists(),
+        "no draft for an unknown report"
+    );
     assert_eq!(
         c.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
         rust.iter().map(|(n, _)| *n).collect::<Vec<_>>(),

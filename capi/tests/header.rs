@@ -16,6 +16,7 @@ const SECTIONS: &[(&str, &str)] = &[
     ("query.rs", "SCRIPTED SQL AND CURSORS"),
     ("search.rs", "SEARCH"),
     ("tracking.rs", "TRACKING"),
+    ("decomposition.rs", "DECOMPOSITION (任务分解表)"),
     ("registers.rs", "REGISTERS"),
 ];
 

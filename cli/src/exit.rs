@@ -9,8 +9,8 @@ use rusqlite::ErrorCode;
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  bad input: an invalid value (date, period, code), an unknown id, bad register rows, an
-     existing file for init or publish, a write without --db FILE
+  1  bad input: an invalid value (date, period, code), an unknown id, bad register or
+     任务分解表 rows, an existing file for init, publish or a draft, a write without --db FILE
   2  usage: an unknown subcommand or flag, a missing argument, a flag value of the wrong type
   3  database: SQLite failed (a bad query included), or the file is not a govreport database
   4  schema version: the file is from a newer govreport, or older and opened read-only

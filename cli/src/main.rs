@@ -4,6 +4,7 @@
 //! stderr; the exit code says what kind of failure happened (see [`exit::EXIT_CODES`]).
 
 mod data;
+mod decomposition;
 mod exit;
 mod output;
 mod spinner;
@@ -73,6 +74,12 @@ enum Command {
     },
     /// The traffic lights of every target and the project investment summary for a period.
     Evaluate(write::EvaluateArgs),
+    /// The 任务分解表: write the draft from the report's commitments, or import the office's
+    /// filled table into --db FILE as tasks.
+    Decomposition {
+        #[command(subcommand)]
+        action: decomposition::DecompositionAction,
+    },
     /// Writes a self-contained copy (vacuumed, DELETE journal) that any SQLite tool opens
     /// read-only.
     Publish {
@@ -257,6 +264,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::ImportRegister(a) => write::import_register(&t, &a),
         Command::Progress { action } => write::progress(&t, &action),
         Command::Evaluate(a) => write::evaluate(&t, &a),
+        Command::Decomposition { action } => decomposition::run(&t, &action),
         Command::Publish { out } => write::publish(&t, &out),
         Command::RebuildSearchIndex => write::rebuild_search_index(&t),
     }

@@ -167,7 +167,7 @@ pub struct EvaluateArgs {
 }
 
 /// The database file a write goes to: `--db FILE`, existing and writable.
-fn open_write(t: &Target, command: &str) -> Result<Db, Failure> {
+pub fn open_write(t: &Target, command: &str) -> Result<Db, Failure> {
     let Some(path) = &t.db else {
         return Err(Failure::input(format!(
             "{command} writes to a database file: give --db FILE before the subcommand (make \

@@ -35,6 +35,7 @@ fn help_lists_every_subcommand_and_the_exit_codes() {
         "import-register",
         "progress",
         "evaluate",
+        "decomposition",
         "publish",
         "rebuild-search-index",
     ] {

@@ -24,7 +24,8 @@
 //! ```
 //!
 //! [`Db::due`] asks one question across commitments, targets and projects;
-//! The office's 任务分解表 is written from the commitments and read back as tasks.
+//! [`decomposition`]: the office's 任务分解表 is written from the commitments and read back
+//! as tasks.
 
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -34,7 +35,7 @@ use crate::db::Db;
 use crate::error::{Error, Result};
 
 mod coverage;
-
+pub mod decomposition;
 mod due;
 pub(crate) mod load;
 

@@ -60,4 +60,4 @@ pub use evaluation::{
     ValueSource,
 };
 pub use progress::{NewProgress, Progress, ProgressBatch, ProjectFields, SubjectKind};
-pub use tasks::{Milestone, NewMilestone, NewOrgUnit, NewTask, OrgUnit, SubItem, Task};
+pub use tasks::{Milestone, NewMilestone, NewOrgUnit, NewTask, OrgUnit, SubItem, Task, TaskUpdate};

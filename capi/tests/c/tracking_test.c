@@ -1,7 +1,8 @@
 /* Exercises the search, tracking and register functions of include/govreport.h from C: real
  * calls on an on-disk database created for the test, and the bad input each function must
  * survive (NULL, invalid UTF-8, malformed JSON, unknown keys and ids, out-of-range periods,
- * read-only databases). The register files are written here and labelled SYNTHETIC.
+ * read-only databases). The register files and the filled 任务分解表 are written here and
+ * labelled SYNTHETIC.
  * Built and run by tests/c_abi.rs (against libgovreport.so and libgovreport.a, under
  * valgrind when present). Prints "tracking: N checks, 0 failures" and exits 0 on success. */
 #define _POSIX_C_SOURCE 200809L
@@ -889,6 +890,186 @@ static void test_registers(govreport_db *db, const char *tmpdir) {
     CHECK_RC(govreport_register_village_rollup_json(NULL, 2024, &s), GOVREPORT_INVALID_ARGUMENT);
 }
 
+/* ---- decomposition (任务分解表) -------------------------------------------------------------- */
+
+/* The whole file as a new NUL-terminated string (free it), or NULL. */
+static char *read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    char *text = NULL;
+    long n;
+    if (f == NULL)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+        text = malloc((size_t)n + 1);
+        if (text != NULL) {
+            size_t got = fread(text, 1, (size_t)n, f);
+            text[got] = '\0';
+        }
+    }
+    fclose(f);
+    return text;
+}
+
+/* The draft with a SYNTHETIC title line above it, and the units, leader and deadline of its
+ * first three rows (目标.1–3, each with a 量化指标, so the first ",,,," is the empty unit and
+ * leader cells) filled in with made-up names. */
+static int write_filled(const char *draft_path, const char *out_path) {
+    static const char *FILL = ",合成测试甲局,合成测试乙办、合成测试丙委,合成领导甲,";
+    char *draft = read_file(draft_path);
+    FILE *out;
+    char *line, *save = NULL;
+    int row = 0;
+    if (draft == NULL)
+        return 0;
+    out = fopen(out_path, "wb");
+    if (out == NULL) {
+        free(draft);
+        return 0;
+    }
+    fputs("SYNTHETIC 合成测试任务分解表（虚构单位，仅供测试）\n", out);
+    for (line = strtok_r(draft, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save), row++) {
+        char *gap = strstr(line, ",,,,");
+        if (row >= 1 && row <= 3 && gap != NULL) {
+            fwrite(line, 1, (size_t)(gap - line), out);
+            fputs(FILL, out);
+            fputs(gap + 4, out);
+        } else {
+            fputs(line, out);
+        }
+        fputc('\n', out);
+    }
+    fclose(out);
+    free(draft);
+    return row == 144;
+}
+
+static void test_decomposition(govreport_db *db, const char *tmpdir) {
+    char draft[512], filled[512], bad[512], path[512];
+    char *r = (char *)&r;
+    char *s = NULL;
+    long long tasks, units, task = -1;
+    char *before;
+
+    /* The draft: a new CSV file; an existing path is refused and left as it was. */
+    snprintf(draft, sizeof draft, "%s/decomposition.csv", tmpdir);
+    remove(draft);
+    CHECK_RC(govreport_decomposition_draft(db, 1, draft, NULL), GOVREPORT_OK);
+    before = read_file(draft);
+    CHECK(before != NULL && contains(before, "序号,类别,工作任务,量化指标,牵头单位,责任单位,责任领导,完成时限"));
+    CHECK(count_str(before, "\n") == 144 && contains(before, "\n一.1,（一）") && contains(before, "\n自身建设.4,"));
+    CHECK_RC(govreport_decomposition_draft(db, 1, draft, "csv"), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "exists"));
+    {
+        char *after = read_file(draft);
+        CHECK(after != NULL && before != NULL && strcmp(after, before) == 0);
+        free(after);
+    }
+    free(before);
+    snprintf(path, sizeof path, "%s/decomposition.xlsx", tmpdir);
+    remove(path);
+    {
+        int32_t rc = govreport_decomposition_draft(db, 1, path, NULL);
+        CHECK(rc == GOVREPORT_OK || (rc == GOVREPORT_INVALID_ARGUMENT && contains(govreport_errmsg(db), "xlsx")));
+    }
+    snprintf(path, sizeof path, "%s/decomposition.pdf", tmpdir);
+    CHECK_RC(govreport_decomposition_draft(db, 1, path, NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_decomposition_draft(db, 1, path, "docx"), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(access(path, F_OK) != 0);
+    snprintf(path, sizeof path, "%s/no-such-dir/decomposition.csv", tmpdir);
+    CHECK_RC(govreport_decomposition_draft(db, 1, path, "csv"), GOVREPORT_IO);
+    CHECK_RC(govreport_decomposition_draft(db, 999, draft, "csv"), GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_decomposition_draft(db, 1, NULL, "csv"), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_decomposition_draft(db, 1, "\xff.csv", "csv"), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_decomposition_draft(NULL, 1, draft, "csv"), GOVREPORT_INVALID_ARGUMENT);
+
+    /* A filled table written here: one task per commitment, units and leaders as filled. */
+    snprintf(filled, sizeof filled, "%s/decomposition_filled.csv", tmpdir);
+    CHECK(write_filled(draft, filled));
+    tasks = query_n(db, "SELECT count(*) AS n FROM task");
+    units = query_n(db, "SELECT count(*) AS n FROM org_unit");
+    CHECK_RC(govreport_decomposition_import(db, 1, filled, NULL, &r), GOVREPORT_OK);
+    CHECK(json_int(r, "created") == 143 && json_int(r, "rows_read") == 143 && json_int(r, "header_row") == 2);
+    CHECK(contains(r, "\"units_created\":[\"合成测试甲局\",\"合成测试乙办\",\"合成测试丙委\"]"));
+    CHECK(contains(r, "\"source\":\"decomposition_filled.csv\"") && contains(r, "\"overwritten_edits\":[]"));
+    govreport_string_free(r);
+    CHECK(query_n(db, "SELECT count(*) AS n FROM task") == tasks + 143);
+    CHECK(query_n(db, "SELECT count(*) AS n FROM org_unit") == units + 3);
+    CHECK(query_n(db, "SELECT count(*) AS n FROM task t JOIN org_unit u ON u.id = t.lead_org_unit_id "
+                      "WHERE u.name = '合成测试甲局' AND t.leader = '合成领导甲'") == 3);
+    CHECK(query_n(db, "SELECT count(*) AS n FROM task_support_org_unit s JOIN task t ON t.id = s.task_id "
+                      "WHERE t.commitment_id IS NOT NULL") == 6);
+    CHECK_RC(govreport_tasks_json(db, &s), GOVREPORT_OK);
+    CHECK(count_str(s, "\"leader\":\"合成领导甲\"") == 3 && count_str(s, "\"commitment_id\":") >= 143);
+    CHECK(contains(s, "\"deadline_text\":\"年底前\"") && contains(s, "\"deadline_text\":\"6月底前\""));
+    govreport_string_free(s);
+    task = query_n(db, "SELECT min(id) AS n FROM task WHERE commitment_id IS NOT NULL AND leader IS NOT NULL");
+    CHECK(task > 0);
+
+    /* An edit through the API survives a re-import of the same file. */
+    {
+        char sql[256];
+        CHECK_RC(govreport_task_update(db, task, "{\"leader\": \"合成领导编辑\", \"deadline\": \"2024-09-30\", \"notes\": \"C\"}"), GOVREPORT_OK);
+        CHECK_RC(govreport_decomposition_import(db, 1, filled, "{\"max_rows\": 1000}", &r), GOVREPORT_OK);
+        CHECK(json_int(r, "created") == 0 && json_int(r, "updated") == 0 && json_int(r, "unchanged") == 143);
+        govreport_string_free(r);
+        snprintf(sql, sizeof sql, "SELECT count(*) AS n FROM task WHERE id = %lld AND leader = '合成领导编辑' "
+                                  "AND deadline = '2024-09-30' AND deadline_source = 'set' AND deadline_text IS NULL", task);
+        CHECK(query_n(db, sql) == 1);
+        CHECK(query_n(db, "SELECT count(*) AS n FROM task") == tasks + 143);
+    }
+    /* task_update's bad input changes nothing. */
+    CHECK_RC(govreport_task_update(db, task, "{\"owner\": \"x\"}"), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "owner"));
+    CHECK_RC(govreport_task_update(db, task, "{\"deadline\": \"2024-13-01\"}"), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_task_update(db, task, "{\"title\": \" \"}"), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_task_update(db, task, "{\"lead_unit_id\": 999999}"), GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_task_update(db, task, "{"), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_task_update(db, task, "[]"), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_task_update(db, task, "\xff"), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_task_update(db, 999999, "{}"), GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_task_update(db, task, NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_task_update(NULL, task, "{}"), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(query_n(db, "SELECT count(*) AS n FROM task WHERE leader = '合成领导编辑'") == 1);
+
+    /* A bad file: every problem as JSON, nothing written. */
+    snprintf(bad, sizeof bad, "%s/decomposition_bad.csv", tmpdir);
+    CHECK(write_file(bad, "SYNTHETIC 合成坏表\n"
+                          "序号,工作任务,牵头单位,完成时限\n"
+                          "十一.1,SYNTHETIC 不存在的任务,合成测试丁局,年底前\n"
+                          "目标.1,地区生产总值增长6%左右,合成测试丁局,尽快\n"
+                          "目标.2,规模以上工业增加值增长7%左右,合成测试丁局,2031年底前\n"));
+    r = (char *)&r;
+    CHECK_RC(govreport_decomposition_import(db, 1, bad, NULL, &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(r != NULL && contains(r, "\"source\":\"decomposition_bad.csv\"") && contains(r, "\"problems\":["));
+    CHECK(contains(r, "\"row\":3,\"column\":\"序号\",\"value\":\"十一.1\",\"kind\":\"bad_value\""));
+    CHECK(contains(r, "\"row\":4,\"column\":\"完成时限\",\"value\":\"尽快\",\"kind\":\"bad_date\""));
+    CHECK(contains(r, "\"row\":5,\"column\":\"完成时限\",\"value\":\"2031年底前\""));
+    govreport_string_free(r);
+    CHECK(contains(govreport_errmsg(db), "nothing imported"));
+    CHECK(query_n(db, "SELECT count(*) AS n FROM task") == tasks + 143);
+    CHECK(query_n(db, "SELECT count(*) AS n FROM org_unit WHERE name = '合成测试丁局'") == 0);
+
+    /* Other failures leave *summary_json NULL. */
+    r = (char *)&r;
+    CHECK_RC(govreport_decomposition_import(db, 999, filled, NULL, &r), GOVREPORT_NOT_FOUND);
+    CHECK(r == NULL);
+    CHECK_RC(govreport_decomposition_import(db, 1, filled, "{\"max_rows\": 2}", &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(r == NULL && contains(govreport_errmsg(db), "max_rows = 2"));
+    CHECK_RC(govreport_decomposition_import(db, 1, filled, "{\"skip_bad_rows\": true}", &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "skip_bad_rows"));
+    CHECK_RC(govreport_decomposition_import(db, 1, filled, "{", &r), GOVREPORT_INVALID_ARGUMENT);
+    snprintf(path, sizeof path, "%s/nope.csv", tmpdir);
+    CHECK_RC(govreport_decomposition_import(db, 1, path, NULL, &r), GOVREPORT_IO);
+    snprintf(path, sizeof path, "%s/decomposition.doc", tmpdir);
+    CHECK_RC(govreport_decomposition_import(db, 1, path, NULL, &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_decomposition_import(db, 1, "\xff.csv", NULL, &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_decomposition_import(db, 1, NULL, NULL, &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_decomposition_import(db, 1, filled, NULL, NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_decomposition_import(NULL, 1, filled, NULL, &r), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(r == NULL);
+    CHECK(query_n(db, "SELECT count(*) AS n FROM task") == tasks + 143);
+}
+
 /* Every write on a read-only handle is GOVREPORT_READONLY and changes nothing; reads work. */
 static void test_readonly(const char *dbpath, const char *tmpdir) {
     govreport_db *db = NULL;
@@ -913,6 +1094,15 @@ static void test_readonly(const char *dbpath, const char *tmpdir) {
     snprintf(path, sizeof path, "%s/villages.csv", tmpdir);
     CHECK_RC(govreport_register_import_villages(db, path, NULL, &s), GOVREPORT_READONLY);
     CHECK(query_n(db, "SELECT count(*) AS n FROM progress") == progress);
+    snprintf(path, sizeof path, "%s/decomposition_filled.csv", tmpdir);
+    CHECK_RC(govreport_decomposition_import(db, 1, path, NULL, &s), GOVREPORT_READONLY);
+    CHECK(s == NULL);
+    CHECK_RC(govreport_task_update(db, 1, "{\"notes\": \"只读\"}"), GOVREPORT_READONLY);
+    /* Drafting reads the database only: it works on a read-only handle. */
+    snprintf(path, sizeof path, "%s/decomposition_readonly.csv", tmpdir);
+    remove(path);
+    CHECK_RC(govreport_decomposition_draft(db, 1, path, "csv"), GOVREPORT_OK);
+    CHECK(access(path, F_OK) == 0);
     CHECK_RC(govreport_evaluate_targets_json(db, "2024-06", NULL, &s), GOVREPORT_OK);
     govreport_string_free(s);
     CHECK_RC(govreport_search_json(db, "就业", "{\"limit\": 1}", &s), GOVREPORT_OK);
@@ -964,6 +1154,7 @@ int main(int argc, char **argv) {
     test_evaluation(db);
     test_threads(db);
     test_registers(db, tmpdir);
+    test_decomposition(db, tmpdir);
     test_rebuild_search_index(db);
     govreport_close(db);
 

@@ -51,6 +51,10 @@ int main(void) {
     report("milestone_add", govreport_milestone_add(db, UNKNOWN, "2024-06-30", "半年", &id));
     report("milestone_complete", govreport_milestone_complete(db, UNKNOWN, "2024-06-30"));
     report("register_project_link", govreport_register_project_link(db, UNKNOWN, 1));
+    report("task_update", govreport_task_update(db, UNKNOWN, "{}"));
+    /* Refused before any file is made: the report is checked first. */
+    report("decomposition_draft",
+           govreport_decomposition_draft(db, UNKNOWN, "unknown-report-draft.csv", "csv"));
     govreport_close(db);
     return 0;
 }

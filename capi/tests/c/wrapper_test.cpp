@@ -171,6 +171,10 @@ int main(int argc, char **argv) {
     THROWS(db.org_unit_add(R"({"name": "区包装测试局"})"), GOVREPORT_INVALID_ARGUMENT);
     int64_t task = db.task_add(R"({"title": "包装测试任务", "deadline": "2024-12-31"})");
     CHECK(contains(db.task_json(task), "包装测试任务") && contains(db.tasks_json(), "包装测试任务"));
+    db.task_update(task, R"({"leader": "合成领导甲", "notes": "包装测试"})");
+    CHECK(contains(db.task_json(task), "\"leader\":\"合成领导甲\""));
+    THROWS(db.task_update(task, R"({"owner": "x"})"), GOVREPORT_INVALID_ARGUMENT);
+    THROWS(db.task_update(999999, "{}"), GOVREPORT_NOT_FOUND);
     int64_t ms = db.milestone_add(task, "2024-06-30", "过半");
     CHECK(ms > 0);
     db.milestone_complete(ms, "2024-06-29");
@@ -186,6 +190,24 @@ int main(int argc, char **argv) {
     CHECK(contains(db.evaluate_projects_json("2024-Q2", R"({"as_of": "2024-06-30"})"),
                    "\"schedule_pct\":"));
     THROWS(db.evaluate_targets_json("2024-13"), GOVREPORT_INVALID_ARGUMENT);
+
+    // Decomposition: the draft, imported back unfilled (143 tasks), an existing path refused,
+    // a bad file's problems in Error::details().
+    const std::string draft = tmp + "/decomposition.csv";
+    std::remove(draft.c_str());
+    db.decomposition_draft(1, draft);
+    THROWS(db.decomposition_draft(1, draft, "csv"), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(db.decomposition_import(1, draft), "\"created\":143"));
+    CHECK(contains(db.decomposition_import(1, draft, R"({"max_rows": 1000})"), "\"unchanged\":143"));
+    const std::string bad_table = tmp + "/bad_decomposition.csv";
+    std::ofstream(bad_table) << "序号,工作任务,完成时限\n十一.1,SYNTHETIC 不存在的任务,尽快\n";
+    try {
+        db.decomposition_import(1, bad_table);
+        CHECK(false);
+    } catch (const govreport::Error &e) {
+        CHECK(e.code() == GOVREPORT_INVALID_ARGUMENT && contains(e.details(), "\"row\":2,"));
+    }
+    THROWS(db.decomposition_import(999999, draft), GOVREPORT_NOT_FOUND);
 
     // Registers: export, import back, a bad file's problems in Error::details().
     const std::string csv = tmp + "/register.csv";
