@@ -13,7 +13,24 @@ use super::FramingReason;
 /// dataset are in the database. Runs inside the caller's transaction; a new file and the
 /// migration to version 9 both run it.
 pub(crate) fn load(tx: &Transaction<'_>, seed: &ParsedSeed) -> Result<()> {
-    seed::insert_places(tx, seed, seed::is_v9_place)?;
+    // Only the zones the file lacks (a file whose places were copied from a later one may
+    // hold them already), as for projects.
+    let base = seed.report.id_base;
+    let mut exists = tx.prepare("SELECT count(*) FROM place WHERE id = ?1")?;
+    let mut missing = |id: i64| -> bool {
+        exists
+            .query_row([base + id], |r| r.get::<_, i64>(0))
+            .map_or(true, |n| n == 0)
+    };
+    let zones: Vec<i64> = seed
+        .places
+        .iter()
+        .filter(|p| seed::is_v9_place(p))
+        .map(|p| p.id)
+        .filter(|&id| missing(id))
+        .collect();
+    drop(exists);
+    seed::insert_places(tx, seed, |p| zones.contains(&p.id))?;
     seed::insert_projects(tx, seed, true)?;
     insert_commitments(tx, seed)?;
     insert_framing(tx, seed)?;
