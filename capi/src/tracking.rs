@@ -47,6 +47,9 @@ const CONFIG_KEYS: &[&str] = &[
     "blue_days",
     "approx_tolerance",
     "report_id",
+    "known_at",
+    "silent_periods",
+    "recolour_recovered",
 ];
 
 fn evaluation_config(text: Option<&str>) -> Result<EvaluationConfig, Failure> {
@@ -60,6 +63,13 @@ fn evaluation_config(text: Option<&str>) -> Result<EvaluationConfig, Failure> {
         blue_days: o.opt_i64("blue_days")?.unwrap_or(d.blue_days),
         approx_tolerance: o.opt_f64("approx_tolerance")?.unwrap_or(d.approx_tolerance),
         report_id: o.opt_i64("report_id")?,
+        known_at: o.opt_string("known_at")?,
+        silent_periods: match o.opt_usize("silent_periods")? {
+            Some(n) => u32::try_from(n)
+                .map_err(|_| o.bad("silent_periods", "must be a number of months (0–120)"))?,
+            None => d.silent_periods,
+        },
+        recolour_recovered: o.bool_or("recolour_recovered", d.recolour_recovered)?,
     };
     Ok(c)
 }
@@ -479,6 +489,7 @@ mod tests {
             progress_text: Some("1-6月城镇新增就业4300人".into()),
             problems: Some("岗位结构性矛盾".into()),
             next_steps: Some("开展招聘月活动".into()),
+            work_status: None,
             reported_by: Some("区人社局".into()),
             reported_at: Some("2024-07-05".into()),
             supersedes_id: Some(supersedes_id),
@@ -570,7 +581,14 @@ mod tests {
         // SAFETY: `c_path` is NUL-terminated; `db` is a live pointer to write the handle to.
         let rc = unsafe { govreport_open(c_path.as_ptr(), GOVREPORT_OPEN_CREATE, &mut db) };
         assert_eq!(rc, GOVREPORT_OK);
-        let first = append(db, &NewProgress::target(10, "2024-06", 4200.0, "人"));
+        // Reported before its correction (2024-07-05): a correction is not reported earlier.
+        let first = append(
+            db,
+            &NewProgress {
+                reported_at: Some("2024-07-01".into()),
+                ..NewProgress::target(10, "2024-06", 4200.0, "人")
+            },
+        );
         let target = every_target_field(first);
         let target_id = append(db, &target);
         let project =

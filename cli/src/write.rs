@@ -337,6 +337,7 @@ pub fn progress(t: &Target, action: &ProgressAction) -> Result<(), Failure> {
                 progress_text: a.text.clone(),
                 problems: a.problems.clone(),
                 next_steps: a.next_steps.clone(),
+                work_status: None,
                 reported_by: a.reported_by.clone(),
                 reported_at: a.reported_at.clone(),
                 supersedes_id: a.supersedes,

@@ -56,8 +56,10 @@ pub mod tasks;
 
 pub use crate::time::Period;
 pub use evaluation::{
-    DistrictTotal, EvaluationConfig, Light, ProjectStatus, ProjectSummary, Status, TargetStatus,
-    ValueSource,
+    CommitmentStatus, DistrictTotal, EvaluationConfig, Light, MonthLight, ProjectStatus,
+    ProjectSummary, Status, TargetStatus, ValueSource,
 };
-pub use progress::{NewProgress, Progress, ProgressBatch, ProjectFields, SubjectKind};
+pub use progress::{
+    NewProgress, Progress, ProgressBatch, ProgressRecord, ProjectFields, SubjectKind, WorkStatus,
+};
 pub use tasks::{Milestone, NewMilestone, NewOrgUnit, NewTask, OrgUnit, SubItem, Task};

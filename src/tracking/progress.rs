@@ -1,4 +1,5 @@
-//! Progress records: append-only reports on targets, tasks and projects, one period each.
+//! Progress records: append-only reports on targets, tasks, projects and commitments, one
+//! period each.
 //!
 //! Write one record with [`Db::add_progress`], many in one transaction with
 //! [`Db::append_progress`], or stream any number through a [`ProgressBatch`] (what imports
@@ -30,6 +31,9 @@ pub enum SubjectKind {
     Project,
     /// A project of the key-project register (`register_project`).
     RegisterProject,
+    /// A commitment of the report (`commitment`): its records carry a [`WorkStatus`] and the
+    /// narrative fields, no value.
+    Commitment,
 }
 
 impl TextCode for SubjectKind {
@@ -38,6 +42,7 @@ impl TextCode for SubjectKind {
         SubjectKind::Task,
         SubjectKind::Project,
         SubjectKind::RegisterProject,
+        SubjectKind::Commitment,
     ];
     const WHAT: &'static str = "subject kind";
 
@@ -48,6 +53,7 @@ impl TextCode for SubjectKind {
             SubjectKind::Task => "task",
             SubjectKind::Project => "project",
             SubjectKind::RegisterProject => "register_project",
+            SubjectKind::Commitment => "commitment",
         }
     }
 }
@@ -57,6 +63,95 @@ impl SubjectKind {
     /// Whether records of this kind carry project fields (investment, status, starts).
     pub fn is_project(self) -> bool {
         matches!(self, SubjectKind::Project | SubjectKind::RegisterProject)
+    }
+}
+
+/// Where the work on a commitment stands, as a commitment's progress record reports it (the
+/// 进展状态 column of an office's 督查 table).
+///
+/// Stored and written in JSON as its code; read from JSON (and from the C ABI and the command
+/// line) as the code or the Chinese word.
+///
+/// ```
+/// use govreport::tracking::WorkStatus;
+/// assert_eq!(WorkStatus::from_label_or_code("推进中")?, WorkStatus::InProgress);
+/// assert_eq!(WorkStatus::from_label_or_code("lagging")?.label_zh(), "滞后");
+/// assert!(WorkStatus::from_label_or_code("进行中").is_err());
+/// # Ok::<(), govreport::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkStatus {
+    /// 未启动: not started yet.
+    NotStarted,
+    /// 推进中: under way.
+    InProgress,
+    /// 已完成: done.
+    Done,
+    /// 滞后: behind, by the reporting unit's own account.
+    Lagging,
+}
+
+impl TextCode for WorkStatus {
+    const ALL: &'static [WorkStatus] = &[
+        WorkStatus::NotStarted,
+        WorkStatus::InProgress,
+        WorkStatus::Done,
+        WorkStatus::Lagging,
+    ];
+    const WHAT: &'static str = "work status";
+
+    /// The code in `progress.work_status`.
+    fn code(self) -> &'static str {
+        match self {
+            WorkStatus::NotStarted => "not_started",
+            WorkStatus::InProgress => "in_progress",
+            WorkStatus::Done => "done",
+            WorkStatus::Lagging => "lagging",
+        }
+    }
+}
+crate::code::inherent_text_code!(WorkStatus);
+
+impl WorkStatus {
+    /// The words offices use: 未启动, 推进中, 已完成, 滞后.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            WorkStatus::NotStarted => "未启动",
+            WorkStatus::InProgress => "推进中",
+            WorkStatus::Done => "已完成",
+            WorkStatus::Lagging => "滞后",
+        }
+    }
+
+    /// The status whose code (`in_progress`) or Chinese word (`推进中`) is `s` (surrounding
+    /// spaces ignored); [`Error::InvalidArgument`] listing both for anything else.
+    pub fn from_label_or_code(s: &str) -> Result<WorkStatus> {
+        let s = s.trim();
+        WorkStatus::ALL
+            .iter()
+            .copied()
+            .find(|w| w.code() == s || w.label_zh() == s)
+            .ok_or_else(|| {
+                let known: Vec<String> = WorkStatus::ALL
+                    .iter()
+                    .map(|w| format!("{} ({})", w.code(), w.label_zh()))
+                    .collect();
+                Error::InvalidArgument(format!(
+                    "unknown work status {s:?}: use one of {}",
+                    known.join(", ")
+                ))
+            })
+    }
+}
+
+impl<'de> Deserialize<'de> for WorkStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<WorkStatus, D::Error> {
+        let text = String::deserialize(d)?;
+        WorkStatus::from_label_or_code(&text).map_err(|e| match e {
+            Error::InvalidArgument(m) => serde::de::Error::custom(m),
+            other => serde::de::Error::custom(other.to_string()),
+        })
     }
 }
 
@@ -107,9 +202,14 @@ pub struct NewProgress {
     pub problems: Option<String>,
     /// 下一步措施.
     pub next_steps: Option<String>,
+    /// Commitments only: where the work stands (code or Chinese word in JSON). Refused on
+    /// other subjects.
+    #[serde(default)]
+    pub work_status: Option<WorkStatus>,
     /// Who reported.
     pub reported_by: Option<String>,
-    /// When, as an ISO date or date-time; defaults to now (UTC). Not before the period began.
+    /// When, as an ISO date or date-time; defaults to now (UTC). Not before the period began,
+    /// and for a correction not before the record it corrects was reported.
     pub reported_at: Option<String>,
     /// The record this one corrects (same subject, not yet superseded).
     pub supersedes_id: Option<i64>,
@@ -136,6 +236,18 @@ impl NewProgress {
         NewProgress {
             subject_kind: SubjectKind::Task,
             ..NewProgress::target(id, period, value, unit)
+        }
+    }
+
+    /// A record for a commitment: where its work stands in `period` (add the narrative fields
+    /// with struct update syntax).
+    pub fn commitment(id: i64, period: &str, status: WorkStatus) -> NewProgress {
+        NewProgress {
+            subject_kind: SubjectKind::Commitment,
+            subject_id: id,
+            period: period.into(),
+            work_status: Some(status),
+            ..Default::default()
         }
     }
 
@@ -205,16 +317,21 @@ pub struct Progress {
     pub planned_start: Option<String>,
     /// Projects: 实际开工.
     pub actual_start: Option<String>,
+    /// Commitments: where the work stands.
+    pub work_status: Option<WorkStatus>,
 }
+
+/// A stored progress record: the name the evaluation API speaks of ([`Progress`] itself).
+pub type ProgressRecord = Progress;
 
 const INSERT_SQL: &str = "INSERT INTO progress (subject_kind, subject_id, period, period_end, \
      value, unit, base_value, cumulative, progress_text, problems, next_steps, reported_by, \
      reported_at, supersedes_id, invested_period, invested_to_date, invest_unit, \
      invested_period_base, invested_to_date_base, status, physical_progress, planned_start, \
-     actual_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, \
-     ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
+     actual_start, work_status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
+     ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
 
-/// The SQL the library uses to insert one progress record (23 parameters, in column order),
+/// The SQL the library uses to insert one progress record (24 parameters, in column order),
 /// for tools that compare against it.
 pub const PROGRESS_INSERT_SQL: &str = INSERT_SQL;
 
@@ -223,8 +340,8 @@ const SELECT_SQL: &str = "SELECT p.id, p.subject_kind, p.subject_id, p.period, p
      p.reported_by, p.reported_at, p.supersedes_id, \
      (SELECT c.id FROM progress c WHERE c.supersedes_id = p.id), \
      p.invested_period, p.invested_to_date, p.invest_unit, p.invested_period_base, \
-     p.invested_to_date_base, p.status, p.physical_progress, p.planned_start, p.actual_start \
-     FROM progress p";
+     p.invested_to_date_base, p.status, p.physical_progress, p.planned_start, p.actual_start, \
+     p.work_status FROM progress p";
 
 pub(crate) fn progress_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Progress> {
     let bad = |i: usize, e: Error| {
@@ -232,6 +349,7 @@ pub(crate) fn progress_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Progr
     };
     let kind: String = r.get(1)?;
     let status: Option<String> = r.get(21)?;
+    let work_status: Option<String> = r.get(25)?;
     Ok(Progress {
         id: r.get(0)?,
         subject_kind: SubjectKind::from_code(&kind).map_err(|e| bad(1, e))?,
@@ -261,6 +379,10 @@ pub(crate) fn progress_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Progr
         physical_progress: r.get(22)?,
         planned_start: r.get(23)?,
         actual_start: r.get(24)?,
+        work_status: work_status
+            .map(|s| WorkStatus::from_code(&s))
+            .transpose()
+            .map_err(|e| bad(25, e))?,
     })
 }
 
@@ -277,8 +399,8 @@ struct Subject {
 /// the whole kind is loaded once into a map, which is cheaper for a large batch.
 #[derive(Default)]
 struct Subjects {
-    maps: [Option<HashMap<i64, Subject>>; 4],
-    point_lookups: [usize; 4],
+    maps: [Option<HashMap<i64, Subject>>; 5],
+    point_lookups: [usize; 5],
     /// The subject found by the last point lookup.
     last: Option<Subject>,
 }
@@ -318,6 +440,13 @@ impl Subjects {
             (SubjectKind::RegisterProject, false) => {
                 "SELECT p.id, r.plan_year, NULL FROM register_project p
                  JOIN report r ON r.id = p.report_id WHERE p.id = ?1"
+            }
+            (SubjectKind::Commitment, true) => {
+                "SELECT c.id, r.plan_year, NULL FROM commitment c JOIN report r ON r.id = c.report_id"
+            }
+            (SubjectKind::Commitment, false) => {
+                "SELECT c.id, r.plan_year, NULL FROM commitment c JOIN report r ON r.id = c.report_id
+                 WHERE c.id = ?1"
             }
         }
     }
@@ -473,6 +602,36 @@ impl<'a> ProgressBatch<'a> {
             }
             None => &self.now,
         };
+        // Commitments report where the work stands, in words; nothing else does.
+        let commitment = kind == SubjectKind::Commitment;
+        if commitment && (rec.value.is_some() || rec.unit.is_some()) {
+            return Err(invalid(
+                n,
+                if rec.value.is_some() { "value" } else { "unit" },
+                format!(
+                    "commitment {} is reported with work_status (not_started 未启动, \
+                     in_progress 推进中, done 已完成, lagging 滞后) and text (progress_text \
+                     进展情况, problems 存在的问题, next_steps 下一步措施), not a value: report \
+                     numbers on the targets it carries",
+                    rec.subject_id
+                ),
+            ));
+        }
+        if let Some(w) = rec.work_status
+            && !commitment
+        {
+            return Err(invalid(
+                n,
+                "work_status",
+                format!(
+                    "{:?} is reported on commitments, not on a {}: leave work_status out \
+                     (a {} reports a value or project fields, and text)",
+                    w.code(),
+                    kind.code(),
+                    kind.code()
+                ),
+            ));
+        }
         // Value and unit (targets and tasks).
         let (value, unit, base_value) = match (rec.value, rec.unit.as_deref()) {
             (None, None) => (None, None, None),
@@ -609,7 +768,7 @@ impl<'a> ProgressBatch<'a> {
             }
         }
         if let Some(s) = rec.supersedes_id {
-            check_supersedes(self.conn, n, kind, rec.subject_id, s)?;
+            check_supersedes(self.conn, n, kind, rec.subject_id, s, reported_at)?;
         }
         self.insert.execute(params![
             kind.code(),
@@ -619,7 +778,8 @@ impl<'a> ProgressBatch<'a> {
             value,
             unit,
             base_value,
-            rec.cumulative,
+            // A commitment has no value, so nothing to be cumulative.
+            rec.cumulative && !commitment,
             rec.progress_text,
             rec.problems,
             rec.next_steps,
@@ -635,6 +795,7 @@ impl<'a> ProgressBatch<'a> {
             pf.physical_progress,
             pf.planned_start,
             pf.actual_start,
+            rec.work_status.map(WorkStatus::code),
         ])?;
         self.appended += 1;
         Ok(self.conn.last_insert_rowid())
@@ -647,41 +808,89 @@ fn check_supersedes(
     kind: SubjectKind,
     subject: i64,
     s: i64,
+    reported_at: &str,
 ) -> Result<()> {
-    {
-        let found: Option<(String, i64, Option<i64>)> = conn
-            .prepare_cached(
-                "SELECT subject_kind, subject_id,
-                        (SELECT c.id FROM progress c WHERE c.supersedes_id = p.id)
-                 FROM progress p WHERE id = ?1",
-            )?
-            .query_row([s], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
-        let Some((k, id, by)) = found else {
-            return Err(Error::NotFound(format!(
-                "progress record {n}, supersedes_id: progress {s} does not exist"
-            )));
-        };
-        if k != kind.code() || id != subject {
-            return Err(invalid(
-                n,
-                "supersedes_id",
-                format!(
-                    "progress {s} is about {k} {id}, not {} {subject}: a correction must \
-                     supersede a record of the same subject",
-                    kind.code()
-                ),
-            ));
-        }
-        if let Some(by) = by {
-            return Err(invalid(
-                n,
-                "supersedes_id",
-                format!("progress {s} is already superseded by {by}; correct {by} instead"),
-            ));
-        }
-        Ok(())
+    // The instants of both reports, so that a correction cannot be reported before the
+    // record it corrects: the evaluation "as known at" a date relies on it.
+    let found: Option<(
+        String,
+        i64,
+        Option<i64>,
+        String,
+        Option<String>,
+        Option<String>,
+    )> = conn
+        .prepare_cached(&format!(
+            "SELECT subject_kind, subject_id,
+                    (SELECT c.id FROM progress c WHERE c.supersedes_id = p.id), reported_at,
+                    {}, {}
+             FROM progress p WHERE id = ?1",
+            instant_sql("p.reported_at"),
+            instant_sql("?2")
+        ))?
+        .query_row(params![s, reported_at], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .optional()?;
+    let Some((k, id, by, their_at, theirs, mine)) = found else {
+        return Err(Error::NotFound(format!(
+            "progress record {n}, supersedes_id: progress {s} does not exist"
+        )));
+    };
+    if k != kind.code() || id != subject {
+        return Err(invalid(
+            n,
+            "supersedes_id",
+            format!(
+                "progress {s} is about {k} {id}, not {} {subject}: a correction must \
+                 supersede a record of the same subject",
+                kind.code()
+            ),
+        ));
     }
+    if let Some(by) = by {
+        return Err(invalid(
+            n,
+            "supersedes_id",
+            format!("progress {s} is already superseded by {by}; correct {by} instead"),
+        ));
+    }
+    if let (Some(theirs), Some(mine)) = (theirs, mine)
+        && mine < theirs
+    {
+        return Err(invalid(
+            n,
+            "reported_at",
+            format!(
+                "{reported_at} is before {their_at}, when progress {s} (the record it corrects) \
+                 was reported: a correction is reported on or after what it corrects (give a \
+                 later reported_at, or leave it out for now)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// SQL for the instant a `reported_at` (the column or parameter `expr`) stands for, as
+/// `YYYY-MM-DD HH:MM:SS` in China Standard Time (UTC+08:00, the time the offices' months end
+/// in), so that instants compare as text: a date alone is its first second (`2024-03-31` →
+/// `2024-03-31 00:00:00`); a date-time without a zone is taken as written; one with a zone
+/// (`Z`, `+08:00`, `-05:00`) is converted (`2024-07-31T20:00:00Z` → `2024-08-01 04:00:00`).
+/// Fractions of a second are dropped and a leap second `:60` counts as `:59`. NULL only for
+/// text that is not an ISO date-time (the library writes none).
+pub(crate) fn instant_sql(expr: &str) -> String {
+    format!(
+        "(CASE WHEN substr({expr}, 11) GLOB '*[Z+-]*' \
+         THEN datetime(replace({expr}, ':60', ':59'), '+8 hours') \
+         ELSE datetime(replace({expr}, ':60', ':59')) END)"
+    )
 }
 
 impl ProgressBatch<'_> {
@@ -753,6 +962,7 @@ impl Db {
             SubjectKind::Task => "SELECT 1 FROM task WHERE id = ?1",
             SubjectKind::Project => "SELECT 1 FROM project WHERE id = ?1",
             SubjectKind::RegisterProject => "SELECT 1 FROM register_project WHERE id = ?1",
+            SubjectKind::Commitment => "SELECT 1 FROM commitment WHERE id = ?1",
         };
         self.connection()
             .prepare_cached(table)?
