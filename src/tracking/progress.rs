@@ -810,16 +810,18 @@ fn check_supersedes(
     s: i64,
     reported_at: &str,
 ) -> Result<()> {
+    /// The record a correction names, as read for the checks.
+    struct Corrected {
+        kind: String,
+        subject: i64,
+        superseded_by: Option<i64>,
+        reported_at: String,
+        /// Its instant and the correction's ([`instant_sql`]).
+        instants: (Option<String>, Option<String>),
+    }
     // The instants of both reports, so that a correction cannot be reported before the
     // record it corrects: the evaluation "as known at" a date relies on it.
-    let found: Option<(
-        String,
-        i64,
-        Option<i64>,
-        String,
-        Option<String>,
-        Option<String>,
-    )> = conn
+    let found: Option<Corrected> = conn
         .prepare_cached(&format!(
             "SELECT subject_kind, subject_id,
                     (SELECT c.id FROM progress c WHERE c.supersedes_id = p.id), reported_at,
@@ -829,17 +831,23 @@ fn check_supersedes(
             instant_sql("?2")
         ))?
         .query_row(params![s, reported_at], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
+            Ok(Corrected {
+                kind: r.get(0)?,
+                subject: r.get(1)?,
+                superseded_by: r.get(2)?,
+                reported_at: r.get(3)?,
+                instants: (r.get(4)?, r.get(5)?),
+            })
         })
         .optional()?;
-    let Some((k, id, by, their_at, theirs, mine)) = found else {
+    let Some(Corrected {
+        kind: k,
+        subject: id,
+        superseded_by: by,
+        reported_at: their_at,
+        instants: (theirs, mine),
+    }) = found
+    else {
         return Err(Error::NotFound(format!(
             "progress record {n}, supersedes_id: progress {s} does not exist"
         )));

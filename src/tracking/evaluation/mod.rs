@@ -64,6 +64,24 @@
 //! report's 年度完成投资 figure, found by metric: the `project_total` of the plan year with
 //! metric `年度完成投资` (scope `重点项目` first), else a target whose metric is
 //! `重点项目年度完成投资`.
+//!
+//! # Commitments
+//!
+//! [`Db::evaluate_commitments`] judges every commitment: qualitative ones from their own
+//! records' [`WorkStatus`](crate::tracking::WorkStatus) (已完成, 逾期, 滞后, silence, a
+//! near deadline), quantitative ones from their targets. The rule is in [`commitments`].
+//!
+//! # As known at
+//!
+//! Every evaluation takes [`EvaluationConfig::known_at`]: with it, only the records whose
+//! `reported_at` is on or before that instant count, and a correction counts — hides the
+//! record it corrects — only if it was reported by then as well. So the evaluation of June
+//! "as known at 2024-07-05" is what a bulletin written on 5 July could say, whatever was
+//! reported or corrected since. Instants compare in China Standard Time (UTC+08:00): a
+//! `reported_at` with a zone is converted, one without is taken as written, a date alone is
+//! the start of its day; a `known_at` date alone is the end of its day. Without `known_at`
+//! every record counts. [`Db::light_history`] evaluates each month as known at its end
+//! ([`history`] says why the history is recomputed rather than stored).
 
 use std::collections::HashMap;
 
