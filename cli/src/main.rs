@@ -5,6 +5,7 @@
 
 mod data;
 mod exit;
+mod lights;
 mod output;
 mod spinner;
 mod write;
@@ -71,8 +72,12 @@ enum Command {
         #[command(subcommand)]
         action: write::ProgressAction,
     },
-    /// The traffic lights of every target and the project investment summary for a period.
+    /// The traffic lights of every target and commitment and the project investment summary
+    /// for a period.
     Evaluate(write::EvaluateArgs),
+    /// The light of each month from --from to --to, as it stood at the month's end (every
+    /// commitment, or one --subject).
+    Lights(lights::LightsArgs),
     /// Writes a self-contained copy (vacuumed, DELETE journal) that any SQLite tool opens
     /// read-only.
     Publish {
@@ -257,6 +262,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::ImportRegister(a) => write::import_register(&t, &a),
         Command::Progress { action } => write::progress(&t, &action),
         Command::Evaluate(a) => write::evaluate(&t, &a),
+        Command::Lights(a) => lights::lights(&t, &a),
         Command::Publish { out } => write::publish(&t, &out),
         Command::RebuildSearchIndex => write::rebuild_search_index(&t),
     }
