@@ -213,6 +213,7 @@ fn benchmarks_run_and_print_their_tables() {
         5,
     );
     check_bench("bench_tracking", &["2000", "1"], Some("raw rusqlite"), 4);
+    check_bench("bench_lights", &["--quick"], Some("one SQL query"), 5);
     let dir = TempDir::new("examples-bench-search");
     let corpus = dir.file("syn.db");
     check_bench(
