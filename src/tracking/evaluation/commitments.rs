@@ -296,9 +296,9 @@ impl Db {
         j: &Judging,
     ) -> Result<HashMap<i64, Latest>> {
         let subject = if one.is_some() {
-            "AND p.subject_id = ?3"
+            "AND p.subject_id = ?2"
         } else {
-            "AND ?3 IS NULL"
+            "AND ?2 IS NULL"
         };
         let mut st = self.connection().prepare_cached(&format!(
             "SELECT p.subject_id, p.id, p.period, p.period_end, p.work_status, p.progress_text,
@@ -307,9 +307,9 @@ impl Db {
              WHERE p.subject_kind = 'commitment' {subject} AND p.period_end <= ?1
                AND {}
              ORDER BY p.subject_id, p.period_end, p.id",
-            effective_sql("p", "?2")
+            effective_sql("p", j.known.as_ref().map(|_| "?3"))
         ))?;
-        let mut rows = st.query(params![j.end, j.known, one])?;
+        let mut rows = st.query(&*with_known(&[&j.end, &one], &j.known))?;
         let mut out = HashMap::new();
         while let Some(r) = rows.next()? {
             let work: Option<String> = r.get(4)?;

@@ -104,9 +104,9 @@ impl Db {
                AND p.period_end BETWEEN ?1 AND ?2
                AND {}
              ORDER BY p.period_end, p.id",
-            effective_sql("p", "?3")
+            effective_sql("p", known.as_ref().map(|_| "?3"))
         ))?;
-        let mut q = st.query(params![year_start, end, known])?;
+        let mut q = st.query(&*with_known(&[&year_start, &end], &known))?;
         while let Some(r) = q.next()? {
             let kind = SubjectKind::from_code(&r.get::<_, String>(0)?)?;
             let sid: i64 = r.get(1)?;
