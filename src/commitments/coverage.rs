@@ -192,7 +192,7 @@ mod tests {
     fn sentences_split_after_full_stops_with_character_offsets() {
         let s = sentences("各位代表！今年，要做好。好吗？尾");
         let starts: Vec<(usize, usize)> = s.iter().map(|(a, b, _)| (*a, *b)).collect();
-        assert_eq!(starts, vec![(0, 5), (5, 11), (11, 14), (14, 15)]);
+        assert_eq!(starts, vec![(0, 5), (5, 12), (12, 15), (15, 16)]);
         assert_eq!(s[1].2, "今年，要做好。");
         assert!(sentences("").is_empty());
     }
