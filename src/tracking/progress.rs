@@ -6,8 +6,6 @@
 //! and the benchmark use: the subjects are loaded once, the insert statement is held, and no
 //! query runs per record unless it corrects another).
 
-use std::collections::HashMap;
-
 use rusqlite::{CachedStatement, Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +15,15 @@ use crate::error::{Error, Result};
 use crate::projects::StatusCode;
 use crate::time::{Date, Period, check_datetime, now_utc};
 use crate::units::{base_of, round_sig};
+
+mod subjects;
+mod supersede;
+mod work_status;
+
+use subjects::Subjects;
+use supersede::check_supersedes;
+pub(crate) use supersede::instant_sql;
+pub use work_status::WorkStatus;
 
 /// What a progress record is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -63,95 +70,6 @@ impl SubjectKind {
     /// Whether records of this kind carry project fields (investment, status, starts).
     pub fn is_project(self) -> bool {
         matches!(self, SubjectKind::Project | SubjectKind::RegisterProject)
-    }
-}
-
-/// Where the work on a commitment stands, as a commitment's progress record reports it (the
-/// 进展状态 column of an office's 督查 table).
-///
-/// Stored and written in JSON as its code; read from JSON (and from the C ABI and the command
-/// line) as the code or the Chinese word.
-///
-/// ```
-/// use govreport::tracking::WorkStatus;
-/// assert_eq!(WorkStatus::from_label_or_code("推进中")?, WorkStatus::InProgress);
-/// assert_eq!(WorkStatus::from_label_or_code("lagging")?.label_zh(), "滞后");
-/// assert!(WorkStatus::from_label_or_code("进行中").is_err());
-/// # Ok::<(), govreport::Error>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WorkStatus {
-    /// 未启动: not started yet.
-    NotStarted,
-    /// 推进中: under way.
-    InProgress,
-    /// 已完成: done.
-    Done,
-    /// 滞后: behind, by the reporting unit's own account.
-    Lagging,
-}
-
-impl TextCode for WorkStatus {
-    const ALL: &'static [WorkStatus] = &[
-        WorkStatus::NotStarted,
-        WorkStatus::InProgress,
-        WorkStatus::Done,
-        WorkStatus::Lagging,
-    ];
-    const WHAT: &'static str = "work status";
-
-    /// The code in `progress.work_status`.
-    fn code(self) -> &'static str {
-        match self {
-            WorkStatus::NotStarted => "not_started",
-            WorkStatus::InProgress => "in_progress",
-            WorkStatus::Done => "done",
-            WorkStatus::Lagging => "lagging",
-        }
-    }
-}
-crate::code::inherent_text_code!(WorkStatus);
-
-impl WorkStatus {
-    /// The words offices use: 未启动, 推进中, 已完成, 滞后.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            WorkStatus::NotStarted => "未启动",
-            WorkStatus::InProgress => "推进中",
-            WorkStatus::Done => "已完成",
-            WorkStatus::Lagging => "滞后",
-        }
-    }
-
-    /// The status whose code (`in_progress`) or Chinese word (`推进中`) is `s` (surrounding
-    /// spaces ignored); [`Error::InvalidArgument`] listing both for anything else.
-    pub fn from_label_or_code(s: &str) -> Result<WorkStatus> {
-        let s = s.trim();
-        WorkStatus::ALL
-            .iter()
-            .copied()
-            .find(|w| w.code() == s || w.label_zh() == s)
-            .ok_or_else(|| {
-                let known: Vec<String> = WorkStatus::ALL
-                    .iter()
-                    .map(|w| format!("{} ({})", w.code(), w.label_zh()))
-                    .collect();
-                Error::InvalidArgument(format!(
-                    "unknown work status {s:?}: use one of {}",
-                    known.join(", ")
-                ))
-            })
-    }
-}
-
-impl<'de> Deserialize<'de> for WorkStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<WorkStatus, D::Error> {
-        let text = String::deserialize(d)?;
-        WorkStatus::from_label_or_code(&text).map_err(|e| match e {
-            Error::InvalidArgument(m) => serde::de::Error::custom(m),
-            other => serde::de::Error::custom(other.to_string()),
-        })
     }
 }
 
@@ -384,111 +302,6 @@ pub(crate) fn progress_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Progr
             .transpose()
             .map_err(|e| bad(25, e))?,
     })
-}
-
-/// What a record needs to know about its subject.
-struct Subject {
-    /// The plan year: period years must equal it.
-    year: i32,
-    /// Targets and tasks: unit, its multiplier to the base unit and the base unit.
-    unit: Option<(String, f64, String)>,
-}
-
-/// The subjects a batch has looked up. The first [`POINT_LOOKUPS`] records of a kind are checked
-/// with one indexed query each, so that a single append reads only its own subject; past that
-/// the whole kind is loaded once into a map, which is cheaper for a large batch.
-#[derive(Default)]
-struct Subjects {
-    maps: [Option<HashMap<i64, Subject>>; 5],
-    point_lookups: [usize; 5],
-    /// The subject found by the last point lookup.
-    last: Option<Subject>,
-}
-
-/// Point lookups per kind before a batch loads every subject of that kind.
-const POINT_LOOKUPS: usize = 64;
-
-impl Subjects {
-    /// `(id, plan year, unit)` of every subject of a kind (`all`), or of the one whose id is
-    /// `?1`.
-    fn sql(kind: SubjectKind, all: bool) -> &'static str {
-        match (kind, all) {
-            (SubjectKind::Target, true) => {
-                "SELECT id, year, unit FROM figure WHERE kind = 'target'"
-            }
-            (SubjectKind::Target, false) => {
-                "SELECT id, year, unit FROM figure WHERE kind = 'target' AND id = ?1"
-            }
-            (SubjectKind::Task, true) => {
-                "SELECT t.id, r.plan_year, t.unit FROM task t JOIN report r ON r.id = t.report_id"
-            }
-            (SubjectKind::Task, false) => {
-                "SELECT t.id, r.plan_year, t.unit FROM task t JOIN report r ON r.id = t.report_id
-                 WHERE t.id = ?1"
-            }
-            (SubjectKind::Project, true) => {
-                "SELECT p.id, r.plan_year, NULL FROM project p JOIN report r ON r.id = p.report_id"
-            }
-            (SubjectKind::Project, false) => {
-                "SELECT p.id, r.plan_year, NULL FROM project p JOIN report r ON r.id = p.report_id
-                 WHERE p.id = ?1"
-            }
-            (SubjectKind::RegisterProject, true) => {
-                "SELECT p.id, r.plan_year, NULL FROM register_project p
-                 JOIN report r ON r.id = p.report_id"
-            }
-            (SubjectKind::RegisterProject, false) => {
-                "SELECT p.id, r.plan_year, NULL FROM register_project p
-                 JOIN report r ON r.id = p.report_id WHERE p.id = ?1"
-            }
-            (SubjectKind::Commitment, true) => {
-                "SELECT c.id, r.plan_year, NULL FROM commitment c JOIN report r ON r.id = c.report_id"
-            }
-            (SubjectKind::Commitment, false) => {
-                "SELECT c.id, r.plan_year, NULL FROM commitment c JOIN report r ON r.id = c.report_id
-                 WHERE c.id = ?1"
-            }
-        }
-    }
-
-    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Subject)> {
-        let unit: Option<String> = r.get(2)?;
-        Ok((
-            r.get(0)?,
-            Subject {
-                year: r.get(1)?,
-                unit: unit.map(|u| {
-                    let (base, mult) = base_of(&u);
-                    let base = base.to_string();
-                    (u, mult, base)
-                }),
-            },
-        ))
-    }
-
-    fn load(conn: &Connection, kind: SubjectKind) -> Result<HashMap<i64, Subject>> {
-        let mut st = conn.prepare(Self::sql(kind, true))?;
-        let rows = st.query_map([], Self::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The subject `id` of `kind`, or `None` when there is none.
-    fn get(&mut self, conn: &Connection, kind: SubjectKind, id: i64) -> Result<Option<&Subject>> {
-        let k = kind as usize;
-        if self.maps[k].is_none() {
-            if self.point_lookups[k] < POINT_LOOKUPS {
-                self.point_lookups[k] += 1;
-                self.last = conn
-                    .prepare_cached(Self::sql(kind, false))?
-                    .query_row([id], Self::from_row)
-                    .optional()?
-                    .map(|(_, s)| s);
-                return Ok(self.last.as_ref());
-            }
-            self.maps[k] = Some(Self::load(conn, kind)?);
-        }
-        Ok(self.maps[k].as_ref().and_then(|m| m.get(&id)))
-    }
 }
 
 /// Appends progress records inside one write transaction (`BEGIN IMMEDIATE`), holding the
@@ -800,105 +613,6 @@ impl<'a> ProgressBatch<'a> {
         self.appended += 1;
         Ok(self.conn.last_insert_rowid())
     }
-}
-
-fn check_supersedes(
-    conn: &Connection,
-    n: usize,
-    kind: SubjectKind,
-    subject: i64,
-    s: i64,
-    reported_at: &str,
-) -> Result<()> {
-    /// The record a correction names, as read for the checks.
-    struct Corrected {
-        kind: String,
-        subject: i64,
-        superseded_by: Option<i64>,
-        reported_at: String,
-        /// Its instant and the correction's ([`instant_sql`]).
-        instants: (Option<String>, Option<String>),
-    }
-    // The instants of both reports, so that a correction cannot be reported before the
-    // record it corrects: the evaluation "as known at" a date relies on it.
-    let found: Option<Corrected> = conn
-        .prepare_cached(&format!(
-            "SELECT subject_kind, subject_id,
-                    (SELECT c.id FROM progress c WHERE c.supersedes_id = p.id), reported_at,
-                    {}, {}
-             FROM progress p WHERE id = ?1",
-            instant_sql("p.reported_at"),
-            instant_sql("?2")
-        ))?
-        .query_row(params![s, reported_at], |r| {
-            Ok(Corrected {
-                kind: r.get(0)?,
-                subject: r.get(1)?,
-                superseded_by: r.get(2)?,
-                reported_at: r.get(3)?,
-                instants: (r.get(4)?, r.get(5)?),
-            })
-        })
-        .optional()?;
-    let Some(Corrected {
-        kind: k,
-        subject: id,
-        superseded_by: by,
-        reported_at: their_at,
-        instants: (theirs, mine),
-    }) = found
-    else {
-        return Err(Error::NotFound(format!(
-            "progress record {n}, supersedes_id: progress {s} does not exist"
-        )));
-    };
-    if k != kind.code() || id != subject {
-        return Err(invalid(
-            n,
-            "supersedes_id",
-            format!(
-                "progress {s} is about {k} {id}, not {} {subject}: a correction must \
-                 supersede a record of the same subject",
-                kind.code()
-            ),
-        ));
-    }
-    if let Some(by) = by {
-        return Err(invalid(
-            n,
-            "supersedes_id",
-            format!("progress {s} is already superseded by {by}; correct {by} instead"),
-        ));
-    }
-    if let (Some(theirs), Some(mine)) = (theirs, mine)
-        && mine < theirs
-    {
-        return Err(invalid(
-            n,
-            "reported_at",
-            format!(
-                "{reported_at} is before {their_at}, when progress {s} (the record it corrects) \
-                 was reported: a correction is reported on or after what it corrects (give a \
-                 later reported_at, or leave it out for now)"
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// SQL for the instant a `reported_at` (the column or parameter `expr`) stands for, as
-/// `YYYY-MM-DD HH:MM:SS` in China Standard Time (UTC+08:00, the time the offices' months end
-/// in), so that instants compare as text: a date alone is its first second (`2024-03-31` →
-/// `2024-03-31 00:00:00`); a date-time without a zone is taken as written; one with a zone
-/// (`Z`, `+08:00`, `-05:00`) is converted (`2024-07-31T20:00:00Z` → `2024-08-01 04:00:00`).
-/// Fractions of a second are dropped and a leap second `:60` counts as `:59`. NULL only for
-/// text that is not an ISO date-time (the library writes none).
-pub(crate) fn instant_sql(expr: &str) -> String {
-    format!(
-        "(CASE WHEN substr({expr}, 11) GLOB '*[Z+-]*' \
-         THEN datetime(replace({expr}, ':60', ':59'), '+8 hours') \
-         ELSE datetime(replace({expr}, ':60', ':59')) END)"
-    )
 }
 
 impl ProgressBatch<'_> {

@@ -88,14 +88,17 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+mod asof;
 pub mod commitments;
 pub mod history;
 mod projects;
 
+use asof::{effective_sql, with_known};
+
 pub use commitments::CommitmentStatus;
 pub use history::MonthLight;
 
-use super::progress::{SubjectKind, instant_sql};
+use super::progress::SubjectKind;
 use crate::code::TextCode;
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -198,65 +201,10 @@ impl EvaluationConfig {
             .map(|d| Date::parse(d, "evaluation as_of"))
             .transpose()
     }
-
-    /// [`EvaluationConfig::known_at`] as the instant records are compared with (see
-    /// [`instant_sql`]): a date alone stands for its last second.
-    fn known_instant(&self, conn: &rusqlite::Connection) -> Result<Option<String>> {
-        let Some(k) = &self.known_at else {
-            return Ok(None);
-        };
-        check_datetime(k, "evaluation known_at")?;
-        if k.len() == 10 {
-            return Ok(Some(format!("{k} 23:59:59")));
-        }
-        let instant: Option<String> = conn
-            .prepare_cached(&format!("SELECT {}", instant_sql("?1")))?
-            .query_row([k], |r| r.get(0))?;
-        instant.map(Some).ok_or_else(|| {
-            Error::InvalidArgument(format!(
-                "evaluation known_at: {k:?} is not a date-time of the form \
-                 2024-06-30T23:59:59+08:00"
-            ))
-        })
-    }
 }
 
 /// The longest span, in months, of a silence window or a light history (ten years).
 pub(crate) const MAX_MONTHS: u32 = 120;
-
-/// SQL: record `a` is known at the instant in parameter `k`.
-fn known_sql(a: &str, k: &str) -> String {
-    format!("{} <= {k}", instant_sql(&format!("{a}.reported_at")))
-}
-
-/// SQL: record `a` is effective — not superseded — or, with the instant in parameter `k`,
-/// effective at that instant: known by then, and no correction of it known by then. Without
-/// `k` the statement is the one of every record, with nothing to evaluate per row for
-/// `known_at` (the as-of terms cost about a third more on a long scan).
-pub(crate) fn effective_sql(a: &str, k: Option<&str>) -> String {
-    match k {
-        None => format!("NOT EXISTS (SELECT 1 FROM progress sup WHERE sup.supersedes_id = {a}.id)"),
-        Some(k) => format!(
-            "{} AND NOT EXISTS (SELECT 1 FROM progress sup WHERE sup.supersedes_id = {a}.id \
-             AND {})",
-            known_sql(a, k),
-            known_sql("sup", k)
-        ),
-    }
-}
-
-/// The parameters of a statement made with [`effective_sql`]: `first`, then the instant when
-/// there is one (its parameter is the last).
-fn with_known<'a>(
-    first: &[&'a dyn rusqlite::ToSql],
-    known: &'a Option<String>,
-) -> Vec<&'a dyn rusqlite::ToSql> {
-    let mut v = first.to_vec();
-    if let Some(k) = known {
-        v.push(k);
-    }
-    v
-}
 
 /// Where a target stands (office words in brackets).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
