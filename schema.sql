@@ -1,4 +1,4 @@
--- govreport schema, version 9: the readable reference. The library creates and upgrades
+-- govreport schema, version 10: the readable reference. The library creates and upgrades
 -- files by running `migrations/` in order (the one history, PRAGMA user_version holds the
 -- version); tests/schema_version.rs proves this file equals their result. Change the schema
 -- by adding a migration, then update this file to match.
@@ -303,8 +303,9 @@ CREATE TABLE milestone (
 );
 CREATE INDEX milestone_task ON milestone(task_id, due_date);
 
--- One row: one progress report on a target, a task, a project the report names, or a project
--- of the key-project register (register_project, version 5) for one period.
+-- One row: one progress report on a target, a task, a project the report names, a project
+-- of the key-project register (register_project, version 5) or a commitment (version 10: a
+-- work_status and text, no value) for one period.
 -- Append-only: rows are never updated or deleted (the triggers below refuse it); a
 -- correction is a new row whose supersedes_id names the row it replaces, and both stay.
 CREATE TABLE progress (
@@ -312,7 +313,8 @@ CREATE TABLE progress (
     -- The checks of this table avoid `IN (list)`: SQLite rebuilds the list for every row
     -- checked, which halves the insert rate of an import.
     subject_kind          TEXT NOT NULL CHECK (subject_kind = 'target' OR subject_kind = 'task'
-                              OR subject_kind = 'project' OR subject_kind = 'register_project'),
+                              OR subject_kind = 'project' OR subject_kind = 'register_project'
+                              OR subject_kind = 'commitment'),
     subject_id            INTEGER NOT NULL,
     period                TEXT NOT NULL                -- '2024-03' (month) or '2024-Q1'
                           CHECK (period GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'
@@ -342,6 +344,10 @@ CREATE TABLE progress (
                           CHECK (planned_start GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
     actual_start          TEXT                         -- 实际开工 date
                           CHECK (actual_start GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    -- Version 10 (ADD COLUMN): where a commitment's work stands (未启动 / 推进中 / 已完成 /
+    -- 滞后); NULL on every other record. Its IN list costs nothing on those: the check stops
+    -- at IS NULL.
+    work_status           TEXT CHECK (work_status IS NULL OR work_status IN ('not_started','in_progress','done','lagging')),
     CHECK ((value IS NULL) = (unit IS NULL)),
     CHECK ((invested_period IS NULL AND invested_to_date IS NULL) OR invest_unit IS NOT NULL),
     CHECK (subject_kind = 'project' OR subject_kind = 'register_project'
@@ -369,10 +375,20 @@ WHEN NOT CASE NEW.subject_kind
     WHEN 'target' THEN EXISTS (SELECT 1 FROM figure WHERE kind = 'target' AND id = NEW.subject_id)
     WHEN 'task' THEN EXISTS (SELECT 1 FROM task WHERE id = NEW.subject_id)
     WHEN 'project' THEN EXISTS (SELECT 1 FROM project WHERE id = NEW.subject_id)
+    WHEN 'commitment' THEN EXISTS (SELECT 1 FROM commitment WHERE id = NEW.subject_id)
     ELSE EXISTS (SELECT 1 FROM register_project WHERE id = NEW.subject_id)
 END
 BEGIN
     SELECT RAISE(ABORT, 'progress: unknown subject');
+END;
+
+-- A work status only on a commitment's record, and no value on one (project fields are
+-- refused by the table's check). Version 10.
+CREATE TRIGGER progress_commitment_fields BEFORE INSERT ON progress
+WHEN (NEW.work_status IS NOT NULL AND NEW.subject_kind <> 'commitment')
+  OR (NEW.subject_kind = 'commitment' AND NEW.value IS NOT NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'progress: work_status is for commitment records, which carry no value');
 END;
 
 CREATE TRIGGER progress_supersedes_same_subject BEFORE INSERT ON progress
@@ -483,8 +499,9 @@ SELECT id, report_id, year, area, section_id, paragraph_id, metric, value, writt
 FROM figure WHERE kind = 'result';
 
 -- One row: one progress record with its subject resolved: the subject's name (a target's
--- metric, a task's title, a project's or register project's name) and its quote where the
--- subject is a record of the report (targets, projects; NULL for tasks and register rows).
+-- metric, a task's title, a project's or register project's name, a commitment's quote) and
+-- its quote where the subject is a record of the report (targets, projects, commitments; NULL
+-- for tasks and register rows). Version 10 added commitments.
 CREATE VIEW progress_with_subject AS
 SELECT p.id AS progress_id, p.subject_kind, p.subject_id, p.period,
        CASE p.subject_kind
@@ -494,11 +511,13 @@ SELECT p.id AS progress_id, p.subject_kind, p.subject_id, p.period,
            WHEN 'project' THEN (SELECT j.name FROM project j WHERE j.id = p.subject_id)
            WHEN 'register_project' THEN (SELECT r.name FROM register_project r
                                          WHERE r.id = p.subject_id)
+           WHEN 'commitment' THEN (SELECT c.quote FROM commitment c WHERE c.id = p.subject_id)
        END AS subject_name,
        CASE p.subject_kind
            WHEN 'target' THEN (SELECT f.quote FROM figure f
                                WHERE f.kind = 'target' AND f.id = p.subject_id)
            WHEN 'project' THEN (SELECT j.quote FROM project j WHERE j.id = p.subject_id)
+           WHEN 'commitment' THEN (SELECT c.quote FROM commitment c WHERE c.id = p.subject_id)
        END AS subject_quote
 FROM progress p;
 

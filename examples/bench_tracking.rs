@@ -115,6 +115,7 @@ fn ingest_raw(path: &Path, recs: &[NewProgress], ends: &[String], bases: &[f64])
                 None::<String>,
                 None::<String>,
                 None::<String>,
+                None::<String>, // work_status
             ])
             .unwrap();
         }
@@ -326,6 +327,7 @@ fn append_raw(conn: &Connection, r: &NewProgress, end: &str, base: f64) -> Durat
             None::<String>,
             None::<String>,
             None::<String>,
+            None::<String>, // work_status
         ])
         .unwrap();
     conn.prepare_cached("COMMIT").unwrap().execute([]).unwrap();

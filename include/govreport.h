@@ -906,8 +906,9 @@ int32_t govreport_rebuild_search_index(const govreport_db *db);
  * TRACKING
  *
  * Tracking the plan: organisation units (牵头单位 / 配合单位), tasks and milestones, progress
- * records, and the evaluation of targets and projects against 序时进度 (time-elapsed
- * progress).
+ * records (on targets, tasks, projects and commitments), the evaluation of targets, projects
+ * and commitments against 序时进度 (time-elapsed progress), and the history of a light month
+ * by month.
  *
  * Records come in as JSON objects with known keys: an unknown key, a wrong type or malformed
  * JSON gives `GOVREPORT_INVALID_ARGUMENT` naming the key; an unknown id gives
@@ -1070,20 +1071,26 @@ int32_t govreport_target_decompose(const govreport_db *db,
  * `"supersedes_id"`) in its own transaction and writes its id to `*out_id`.
  *
  * `progress_json`: a JSON object. Required: `"subject_kind"` (`"target"`, `"task"`,
- * `"project"`, `"register_project"`), `"subject_id"`, `"period"` (`"2024-03"` or
- * `"2024-Q1"`, in the subject's plan year). Optional: `"value"` and `"unit"` (targets and
- * tasks; the subject's unit or one with the same base unit), `"cumulative"` (true: year to
- * date; default false: this period alone), `"progress_text"` (进展情况), `"problems"`
- * (存在的问题), `"next_steps"` (下一步措施), `"reported_by"`, `"reported_at"` (ISO date or
- * date-time, default now), `"supersedes_id"`, and for projects `"project"`:
- * `{"invested_period", "invested_to_date", "invest_unit" (万元, 亿元, 元), "status"
- * (planning, to_start, under_construction, near_completion, completed, in_operation),
- * "physical_progress", "planned_start", "actual_start"}`.
+ * `"project"`, `"register_project"`, `"commitment"`), `"subject_id"`, `"period"`
+ * (`"2024-03"` or `"2024-Q1"`, in the subject's plan year). Optional: `"value"` and
+ * `"unit"` (targets and tasks; the subject's unit or one with the same base unit),
+ * `"cumulative"` (true: year to date; default false: this period alone), `"progress_text"`
+ * (进展情况), `"problems"` (存在的问题), `"next_steps"` (下一步措施), `"work_status"`
+ * (commitments only: `"not_started"`, `"in_progress"`, `"done"`, `"lagging"` or the words
+ * `"未启动"`, `"推进中"`, `"已完成"`, `"滞后"`), `"reported_by"`, `"reported_at"` (ISO date or
+ * date-time, default now; a correction not before the record it corrects), `"supersedes_id"`,
+ * and for projects `"project"`: `{"invested_period", "invested_to_date", "invest_unit" (万元,
+ * 亿元, 元), "status" (planning, to_start, under_construction, near_completion, completed,
+ * in_operation), "physical_progress", "planned_start", "actual_start"}`. A commitment's
+ * record takes `"work_status"` and the text keys, not `"value"`, `"unit"` or `"project"`
+ * (`{"subject_kind": "commitment", "subject_id": 11, "period": "2024-06", "work_status":
+ * "推进中", "progress_text": "…"}`).
  *
  * Errors: unknown keys, wrong types, a bad or out-of-range period (`"2024-13"`), a wrong
- * unit, malformed JSON → `GOVREPORT_INVALID_ARGUMENT` naming the key; an unknown subject or
- * superseded record → `GOVREPORT_NOT_FOUND`; a read-only database → `GOVREPORT_READONLY`.
- * Nothing is written on failure.
+ * unit, a value or project fields on a commitment, a work status on anything else, an
+ * unknown work status, malformed JSON → `GOVREPORT_INVALID_ARGUMENT` naming the key; an
+ * unknown subject or superseded record → `GOVREPORT_NOT_FOUND`; a read-only database →
+ * `GOVREPORT_READONLY`. Nothing is written on failure.
  *
  * `*out_id` is the new record's id on success, 0 on failure. Thread rules: as for every call
  * on a handle.
@@ -1117,11 +1124,12 @@ int32_t govreport_progress_append_batch(const govreport_db *db,
  * "cumulative", "progress_text", "problems", "next_steps", "reported_by", "reported_at",
  * "supersedes_id", "superseded_by", "invested_period", "invested_to_date", "invest_unit",
  * "invested_period_base", "invested_to_date_base", "status", "physical_progress",
- * "planned_start", "actual_start"}`.
+ * "planned_start", "actual_start", "work_status"}` (`work_status`: a commitment's code, null
+ * on other records).
  *
- * `subject_kind`: `"target"`, `"task"`, `"project"` or `"register_project"` (anything else →
- * `GOVREPORT_INVALID_ARGUMENT`); an unknown subject → `GOVREPORT_NOT_FOUND`; a subject
- * without records gives `[]`.
+ * `subject_kind`: `"target"`, `"task"`, `"project"`, `"register_project"` or `"commitment"`
+ * (anything else → `GOVREPORT_INVALID_ARGUMENT`); an unknown subject → `GOVREPORT_NOT_FOUND`;
+ * a subject without records gives `[]`.
  *
  * Requires: `db` must be NULL or an open handle; `subject_kind` NULL or a NUL-terminated string;
  * `out` NULL or valid for writing a pointer.
@@ -1143,7 +1151,11 @@ int32_t govreport_progress_history_json(const govreport_db *db,
  *
  * `config_json`: NULL (the defaults) or a JSON object with any of `"as_of"` (ISO date),
  * `"ahead_margin"` (5), `"yellow_margin"` (10), `"red_margin"` (30), `"approx_tolerance"`
- * (0.05) (numbers ≥ 0), `"blue_days"` (30), `"report_id"` (default: every report).
+ * (0.05) (numbers ≥ 0), `"blue_days"` (30), `"report_id"` (default: every report),
+ * `"known_at"` (ISO date or date-time: judge with only the records reported by then, a date
+ * meaning its end, in China Standard Time; default every record), `"silent_periods"`
+ * (commitments: months without a report before the light is yellow, 0–120, 0 off; default
+ * 1) and `"recolour_recovered"` (light history: default false).
  *
  * Errors: a malformed or out-of-range period (`"2024-13"`), unknown keys, wrong types, bad
  * thresholds, malformed JSON → `GOVREPORT_INVALID_ARGUMENT`; an unknown `"report_id"` →
@@ -1176,6 +1188,68 @@ int32_t govreport_evaluate_projects_json(const govreport_db *db,
                                          const char *period,
                                          const char *config_json,
                                          char **out);
+
+/**
+ * Evaluates every commitment (of `"report_id"`, or of every report) at the end of `period`,
+ * in the report's text order, and writes a JSON array of `{"commitment_id", "report_id",
+ * "part", "area", "area_title", "quote", "kind", "deadline", "days_to_deadline",
+ * "work_status", "status", "light", "reason", "latest_period", "latest_record_id",
+ * "progress_text", "problems", "next_steps", "lead_unit", "target_statuses"}`.
+ *
+ * `kind` is `quantitative` or `qualitative`. A qualitative commitment is judged from its own
+ * latest record: `done` (green, "已完成") when it says 已完成; `overdue` (red, "逾期未完成")
+ * after its deadline; `behind` (red, "报送滞后") when it says 滞后; yellow ("本期未报送") when
+ * no record came for the last `"silent_periods"` months (`no_data` if never reported, else
+ * `behind`); blue ("临近完成时限") within `"blue_days"` of the deadline; else green
+ * (`on_schedule`, "正常推进"). A quantitative one takes its targets' evaluations
+ * (`target_statuses`, the objects of `govreport_evaluate_targets_json()`): the worst light
+ * (no data counts as yellow), the worst status, a reason naming those targets; its own
+ * records do not override them. `light` is null only for a commitment never reported with
+ * `"silent_periods": 0`; `lead_unit` is the lead unit of a task made for the commitment, or
+ * null. The rule is in README.md ("Tracking the year") and the library's
+ * `tracking::evaluation::commitments` module.
+ *
+ * `period` and `config_json` as for `govreport_evaluate_targets_json()`. Errors as there.
+ * Read-only: works on a read-only database.
+ *
+ * Requires: `db` must be NULL or an open handle; `period` and `config_json` NULL or
+ * NUL-terminated strings; `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_evaluate_commitments_json(const govreport_db *db,
+                                            const char *period,
+                                            const char *config_json,
+                                            char **out);
+
+/**
+ * The light of one subject in every month from `from` to `to` (`"2024-01"` … `"2024-12"`,
+ * both included, at most 120 months), each month judged as known at its last second
+ * (`YYYY-MM-DDT23:59:59+08:00`: only records reported by then count, and a correction only
+ * once reported), as a JSON array of `{"period", "as_of", "light", "status",
+ * "latest_record_id", "recovered"}`. A correction reported later changes the months from its
+ * own on, never what an earlier month showed. The history is recomputed from the
+ * append-only records each time (README.md, "Light history", says why).
+ *
+ * `subject_kind`: `"commitment"`, `"target"` or `"register_project"`. `config_json` as for
+ * `govreport_evaluate_targets_json()` without `"as_of"` (each month is judged at its own
+ * end); `"known_at"` caps what every month knows (the history as it looked then);
+ * `"recolour_recovered": true` turns a red month yellow (`"recovered": true`) when a later
+ * month of the range, as known at the range's end, is green or done.
+ *
+ * Errors: a malformed month or a quarter, `to` before `from`, more than 120 months, another
+ * subject kind, `"as_of"` given, unknown keys, wrong types, malformed JSON →
+ * `GOVREPORT_INVALID_ARGUMENT`; an unknown subject → `GOVREPORT_NOT_FOUND`. Read-only:
+ * works on a read-only database.
+ *
+ * Requires: `db` must be NULL or an open handle; `subject_kind`, `from`, `to` and
+ * `config_json` NULL or NUL-terminated strings; `out` NULL or valid for writing a pointer.
+ */
+int32_t govreport_light_history_json(const govreport_db *db,
+                                     const char *subject_kind,
+                                     int64_t subject_id,
+                                     const char *from,
+                                     const char *to,
+                                     const char *config_json,
+                                     char **out);
 
 /* ================================================================================================
  * DECOMPOSITION (任务分解表)

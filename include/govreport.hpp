@@ -382,6 +382,18 @@ class Database {
                                        const char *config_json = nullptr) const {
         return str(govreport_evaluate_projects_json, db_.get(), period.c_str(), config_json);
     }
+    /** govreport_evaluate_commitments_json(). */
+    std::string evaluate_commitments_json(const std::string &period,
+                                          const char *config_json = nullptr) const {
+        return str(govreport_evaluate_commitments_json, db_.get(), period.c_str(), config_json);
+    }
+    /** govreport_light_history_json(): one object per month from `from` to `to`. */
+    std::string light_history_json(const std::string &subject_kind, int64_t subject_id,
+                                   const std::string &from, const std::string &to,
+                                   const char *config_json = nullptr) const {
+        return str(govreport_light_history_json, db_.get(), subject_kind.c_str(), subject_id,
+                   from.c_str(), to.c_str(), config_json);
+    }
 
     // Decomposition (任务分解表).
     /** govreport_decomposition_draft(): `format` "csv", "xlsx" or nullptr (extension); an

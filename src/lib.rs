@@ -73,8 +73,8 @@ pub use registers::{
 pub use report::{Outline, Paragraph, Report, Section, SectionKind};
 pub use search::{SearchHit, SearchKind, SearchOptions, SearchOrder};
 pub use tracking::{
-    EvaluationConfig, Light, NewProgress, NewTask, Progress, ProjectSummary, SubjectKind,
-    TargetStatus, Task, TaskUpdate,
+    CommitmentStatus, EvaluationConfig, Light, MonthLight, NewProgress, NewTask, Progress,
+    ProjectSummary, SubjectKind, TargetStatus, Task, TaskUpdate, WorkStatus,
 };
 
 /// The Rust code blocks of README.md, compiled and run as doctests (`cargo test --doc`), so

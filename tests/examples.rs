@@ -219,6 +219,7 @@ fn benchmarks_run_and_print_their_tables() {
         Some("one SQL query"),
         if cfg!(feature = "xlsx") { 8 } else { 5 },
     );
+    check_bench("bench_lights", &["--quick"], Some("one SQL query"), 5);
     let dir = TempDir::new("examples-bench-search");
     let corpus = dir.file("syn.db");
     check_bench(

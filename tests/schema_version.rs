@@ -437,6 +437,10 @@ const FROZEN: &[(&str, &str)] = &[
         "0009_commitments.sql",
         "9b837645336618e014f3fdcf3e88b355f3e536f402ed64c2d9260626033c76c6",
     ),
+    (
+        "0010_commitment_progress.sql",
+        "2778ef6f3052fc0494eb5e9756683250e5e9c69a5010e0e73d996de5d2705bd2",
+    ),
 ];
 
 #[test]
@@ -651,8 +655,9 @@ fn check_constraints_reject_bad_codes_and_dates() {
 struct Fixture {
     file: &'static str,
     version: i64,
-    /// The file has `sentence` columns (version 5 after commit 7ba3821).
-    sentence_in_place: bool,
+    /// The file has `sentence` columns (version 5 after commit 7ba3821, and every version
+    /// from 6 on).
+    has_sentence: bool,
     /// Its dataset is of a shape migration 0002 had before a17c2a5: the migration loads the
     /// built-in dataset afresh, so the dataset counts are today's, not the file's.
     dataset_reloaded: bool,
@@ -662,25 +667,31 @@ const FIXTURES: &[Fixture] = &[
     Fixture {
         file: "v2-3956ea9.db",
         version: 2,
-        sentence_in_place: false,
+        has_sentence: false,
         dataset_reloaded: true,
     },
     Fixture {
         file: "v3-a17c2a5.db",
         version: 3,
-        sentence_in_place: false,
+        has_sentence: false,
         dataset_reloaded: false,
     },
     Fixture {
         file: "v5-9094d7a-before-sentence.db",
         version: 5,
-        sentence_in_place: false,
+        has_sentence: false,
         dataset_reloaded: false,
     },
     Fixture {
         file: "v5-d22bf3c-sentence-in-place.db",
         version: 5,
-        sentence_in_place: true,
+        has_sentence: true,
+        dataset_reloaded: false,
+    },
+    Fixture {
+        file: "v9-23ecb85-progress.db",
+        version: 9,
+        has_sentence: true,
         dataset_reloaded: false,
     },
 ];
@@ -706,6 +717,32 @@ fn record_counts(conn: &Connection) -> Vec<i64> {
                 .unwrap()
         })
         .collect()
+}
+
+/// Every column of every progress record the file had before version 10 (as text), by id;
+/// empty for a file older than the progress table (version 4).
+fn progress_rows(path: &Path) -> Vec<String> {
+    let raw = Connection::open(path).unwrap();
+    let columns = "id, subject_kind, subject_id, period, period_end, value, unit, base_value,
+                   cumulative, progress_text, problems, next_steps, reported_by, reported_at,
+                   supersedes_id, invested_period, invested_to_date, invest_unit,
+                   invested_period_base, invested_to_date_base, status, physical_progress,
+                   planned_start, actual_start";
+    let Ok(mut st) = raw.prepare(&format!("SELECT {columns} FROM progress ORDER BY id")) else {
+        return Vec::new();
+    };
+    st.query_map([], |r| {
+        let values: Vec<String> = (0..24)
+            .map(|i| {
+                r.get::<_, rusqlite::types::Value>(i)
+                    .map(|v| format!("{v:?}"))
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(values.join(" | "))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
 }
 
 /// `(table, key, quote, sentence)` of every record that quotes the report.
@@ -779,11 +816,12 @@ fn every_fixture_migrates_to_the_current_schema_with_its_data() {
                 .unwrap();
             assert_eq!(v, f.version, "{}: the fixture's version", f.file);
             let has = raw.prepare("SELECT sentence FROM figure LIMIT 1").is_ok();
-            assert_eq!(has, f.sentence_in_place, "{}: the fixture's shape", f.file);
+            assert_eq!(has, f.has_sentence, "{}: the fixture's shape", f.file);
             let counts = record_counts(&raw);
             assert!(counts.iter().all(|&n| n > 0), "{}: {counts:?}", f.file);
             (counts, has.then(|| sentences(&raw)))
         };
+        let progress_before = progress_rows(&path);
 
         let db = Db::open(&path).unwrap();
         assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION, "{}", f.file);
@@ -872,6 +910,51 @@ fn every_fixture_migrates_to_the_current_schema_with_its_data() {
             .map(|q| hits(&db, q))
             .collect();
         assert_eq!(found, rebuilt, "{}: search index after migration", f.file);
+        drop(db);
+
+        // The progress history is kept as it was, every column of every record; version 10
+        // then takes records on commitments and still refuses unknown subjects.
+        assert_eq!(
+            progress_rows(&path),
+            progress_before,
+            "{}: progress",
+            f.file
+        );
+        let mut db = Db::open(&path).unwrap();
+        let n = progress_before.len();
+        let commitment = db
+            .add_progress(&govreport::tracking::NewProgress {
+                progress_text: Some("SYNTHETIC: 已完成选址".into()),
+                ..govreport::tracking::NewProgress::commitment(
+                    11,
+                    "2024-06",
+                    govreport::tracking::WorkStatus::InProgress,
+                )
+            })
+            .unwrap();
+        assert_eq!(
+            db.progress(commitment).unwrap().work_status,
+            Some(govreport::tracking::WorkStatus::InProgress),
+            "{}",
+            f.file
+        );
+        let raw_insert = "INSERT INTO progress (subject_kind, subject_id, period, period_end,
+                          cumulative, reported_at, work_status)
+                          VALUES ('commitment', ?1, '2024-06', '2024-06-30', 0, '2024-07-01', ?2)";
+        for (id, status) in [(99_999, "done"), (11, "finished")] {
+            assert!(
+                db.connection()
+                    .execute(raw_insert, rusqlite::params![id, status])
+                    .is_err(),
+                "{}: commitment {id}, {status}",
+                f.file
+            );
+        }
+        let total: i64 = db
+            .connection()
+            .query_row("SELECT count(*) FROM progress", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(total, n as i64 + 1, "{}", f.file);
         drop(db);
 
         // Migrated once: reopening writes nothing.
@@ -980,7 +1063,7 @@ fn a_file_that_cannot_use_wal_is_refused_with_what_to_do() {
 fn a_record_whose_quote_is_not_where_it_says_fails_the_migration_whole() {
     let dir = TempDir::new("bad-quote");
     let f = &FIXTURES[2];
-    assert!(!f.sentence_in_place && f.version == 5);
+    assert!(!f.has_sentence && f.version == 5);
     let path = fixture_copy(&dir, f);
     Connection::open(&path)
         .unwrap()

@@ -6,6 +6,7 @@
 mod data;
 mod decomposition;
 mod exit;
+mod lights;
 mod output;
 mod spinner;
 mod write;
@@ -72,7 +73,8 @@ enum Command {
         #[command(subcommand)]
         action: write::ProgressAction,
     },
-    /// The traffic lights of every target and the project investment summary for a period.
+    /// The traffic lights of every target and commitment and the project investment summary
+    /// for a period.
     Evaluate(write::EvaluateArgs),
     /// The 任务分解表: write the draft from the report's commitments, or import the office's
     /// filled table into --db FILE as tasks.
@@ -80,6 +82,9 @@ enum Command {
         #[command(subcommand)]
         action: decomposition::DecompositionAction,
     },
+    /// The light of each month from --from to --to, as it stood at the month's end (every
+    /// commitment, or one --subject).
+    Lights(lights::LightsArgs),
     /// Writes a self-contained copy (vacuumed, DELETE journal) that any SQLite tool opens
     /// read-only.
     Publish {
@@ -265,6 +270,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Progress { action } => write::progress(&t, &action),
         Command::Evaluate(a) => write::evaluate(&t, &a),
         Command::Decomposition { action } => decomposition::run(&t, &action),
+        Command::Lights(a) => lights::lights(&t, &a),
         Command::Publish { out } => write::publish(&t, &out),
         Command::RebuildSearchIndex => write::rebuild_search_index(&t),
     }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
-use govreport::tracking::{EvaluationConfig, Light, ProjectFields, Status};
+use govreport::tracking::{EvaluationConfig, Light, ProjectFields, Status, WorkStatus};
 use govreport::{Db, ImportOptions, NewProgress, OpenMode, StatusCode, SubjectKind};
 use serde_json::json;
 
@@ -43,7 +43,7 @@ pub struct ImportArgs {
     pub report: Option<i64>,
 }
 
-/// The subject of a progress record: exactly one of the four.
+/// The subject of a progress record: exactly one of the five.
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("subject").required(true).multiple(false)))]
 pub struct Subject {
@@ -59,16 +59,26 @@ pub struct Subject {
     /// A project of the imported key-project register.
     #[arg(long, group = "subject", value_name = "ID")]
     pub register_project: Option<i64>,
+    /// A commitment of the report (as `govreport commitments` lists it).
+    #[arg(long, group = "subject", value_name = "ID")]
+    pub commitment: Option<i64>,
 }
 
 impl Subject {
     fn get(&self) -> (SubjectKind, i64) {
-        match (self.target, self.task, self.project, self.register_project) {
+        match (
+            self.target,
+            self.task,
+            self.project,
+            self.register_project,
+            self.commitment,
+        ) {
             (Some(id), ..) => (SubjectKind::Target, id),
             (_, Some(id), ..) => (SubjectKind::Task, id),
-            (_, _, Some(id), _) => (SubjectKind::Project, id),
+            (_, _, Some(id), ..) => (SubjectKind::Project, id),
+            (_, _, _, Some(id), _) => (SubjectKind::RegisterProject, id),
             // clap's group makes exactly one present.
-            (_, _, _, id) => (SubjectKind::RegisterProject, id.unwrap_or_default()),
+            (_, _, _, _, id) => (SubjectKind::Commitment, id.unwrap_or_default()),
         }
     }
 }
@@ -129,7 +139,9 @@ pub struct AddArgs {
     /// Projects: unit of the amounts (万元, 亿元 or 元).
     #[arg(long)]
     invest_unit: Option<String>,
-    /// Projects: status code (planned, started, under_construction, completed …).
+    /// Commitments: where the work stands, 未启动 / 推进中 / 已完成 / 滞后 (or not_started,
+    /// in_progress, done, lagging). Projects: status code (planning, to_start,
+    /// under_construction, near_completion, completed, in_operation).
     #[arg(long)]
     status: Option<String>,
     /// Projects: 形象进度, where the works stand.
@@ -164,6 +176,12 @@ pub struct EvaluateArgs {
     /// Only this report (by id).
     #[arg(long)]
     report: Option<i64>,
+    /// Judge with only the records reported by this date or date-time (what was known then).
+    #[arg(long, value_name = "DATE")]
+    known_at: Option<String>,
+    /// Commitments: months without a report after which a light is yellow (default 1; 0 off).
+    #[arg(long, value_name = "MONTHS")]
+    silent_periods: Option<u32>,
 }
 
 /// The database file a write goes to: `--db FILE`, existing and writable.
@@ -297,6 +315,7 @@ const PROGRESS_COLUMNS: &[crate::output::Col] = &[
     col("cumulative", "cumulative", 10),
     col("invested_to_date", "invested", 10),
     col("invest_unit", "unit", 4),
+    col("work_status", "work status", 11),
     col("reported_at", "reported at", 20),
     col("superseded_by", "superseded by", 13),
 ];
@@ -312,12 +331,16 @@ pub fn progress(t: &Target, action: &ProgressAction) -> Result<(), Failure> {
         }
         ProgressAction::Add(a) => {
             let (kind, id) = a.subject.get();
-            let status = a
-                .status
-                .as_deref()
-                .map(StatusCode::from_code)
-                .transpose()
-                .map_err(|e| Failure::input(format!("--status: {e}")))?;
+            let commitment = kind == SubjectKind::Commitment;
+            // --status is a commitment's work status, or a project's status code.
+            let status_flag = |e: govreport::Error| Failure::input(format!("--status: {e}"));
+            let (status, work_status) = if commitment {
+                let w = a.status.as_deref().map(WorkStatus::from_label_or_code);
+                (None, w.transpose().map_err(status_flag)?)
+            } else {
+                let s = a.status.as_deref().map(StatusCode::from_code);
+                (s.transpose().map_err(status_flag)?, None)
+            };
             let project = ProjectFields {
                 invested_period: a.invested_period,
                 invested_to_date: a.invested_to_date,
@@ -333,10 +356,12 @@ pub fn progress(t: &Target, action: &ProgressAction) -> Result<(), Failure> {
                 period: a.period.clone(),
                 value: a.value,
                 unit: a.unit.clone(),
-                cumulative: !a.period_only,
+                // A commitment's record has no value to be cumulative.
+                cumulative: !a.period_only && !commitment,
                 progress_text: a.text.clone(),
                 problems: a.problems.clone(),
                 next_steps: a.next_steps.clone(),
+                work_status,
                 reported_by: a.reported_by.clone(),
                 reported_at: a.reported_at.clone(),
                 supersedes_id: a.supersedes,
@@ -360,8 +385,8 @@ fn yi(base: f64) -> String {
     format!("{:.2}亿元", base / 1e8)
 }
 
-/// `evaluate --period P`: json is `{period, config, targets, projects}`; csv and jsonl the
-/// target lines; the table adds the project summary.
+/// `evaluate --period P`: json is `{period, config, targets, projects, commitments}`; csv and
+/// jsonl the target lines; the table adds the project summary and the commitments.
 pub fn evaluate(t: &Target, a: &EvaluateArgs) -> Result<(), Failure> {
     let defaults = EvaluationConfig::default();
     let config = EvaluationConfig {
@@ -370,20 +395,25 @@ pub fn evaluate(t: &Target, a: &EvaluateArgs) -> Result<(), Failure> {
         red_margin: a.red.unwrap_or(defaults.red_margin),
         blue_days: a.blue_days.unwrap_or(defaults.blue_days),
         report_id: a.report,
+        known_at: a.known_at.clone(),
+        silent_periods: a.silent_periods.unwrap_or(defaults.silent_periods),
         ..defaults
     };
     let db = open_read(t)?;
     let bar = spinner::start(format!("evaluating {}", a.period));
-    let evaluated = db
-        .evaluate_targets(&a.period, &config)
-        .and_then(|targets| Ok((targets, db.evaluate_projects(&a.period, &config)?)));
+    let evaluated = db.evaluate_targets(&a.period, &config).and_then(|targets| {
+        let projects = db.evaluate_projects(&a.period, &config)?;
+        let commitments = db.evaluate_commitments(&a.period, &config)?;
+        Ok((targets, projects, commitments))
+    });
     bar.finish_and_clear();
-    let (targets, projects) = evaluated?;
+    let (targets, projects, commitments) = evaluated?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     match t.format {
         Format::Json => {
             let object = json!({
                 "period": a.period, "config": config, "targets": targets, "projects": projects,
+                "commitments": commitments,
             });
             serde_json::to_writer_pretty(&mut out, &object).map_err(govreport::Error::from)?;
             writeln!(out)?;
@@ -456,6 +486,7 @@ pub fn evaluate(t: &Target, a: &EvaluateArgs) -> Result<(), Failure> {
                 projects.planned_starts,
                 pct(projects.start_rate_pct),
             )?;
+            crate::lights::commitment_section(&mut out, &a.period, &commitments)?;
         }
     }
     out.flush()?;

@@ -36,6 +36,7 @@ fn help_lists_every_subcommand_and_the_exit_codes() {
         "progress",
         "evaluate",
         "decomposition",
+        "lights",
         "publish",
         "rebuild-search-index",
     ] {
@@ -829,4 +830,441 @@ fn data_in_a_pipe_is_json_by_default() {
     // stdout is a pipe here: no --format means json.
     let v = json(&["targets", "--headline"]);
     assert!(v.is_array());
+}
+
+/// `progress add --commitment` with SYNTHETIC records, as JSON.
+fn add_commitment(db: &str, period: &str, status: &str, at: &str, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "--db",
+        db,
+        "--format",
+        "json",
+        "progress",
+        "add",
+        "--commitment",
+        "11",
+        "--period",
+        period,
+        "--status",
+        status,
+        "--reported-by",
+        "SYNTHETIC",
+        "--reported-at",
+        at,
+    ];
+    args.extend_from_slice(extra);
+    json(&args)
+}
+
+fn month_lights(v: &Value) -> Vec<Value> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["light"].clone())
+        .collect()
+}
+
+#[test]
+fn commitment_progress_lights_and_evaluate() {
+    let dir = TempDir::new("lights");
+    let db = init(&dir);
+    let d = s(&db);
+    // SYNTHETIC: commitment 11 推进中 in February, 滞后 in April, 推进中 again in May.
+    let feb = add_commitment(
+        d,
+        "2024-02",
+        "推进中",
+        "2024-02-26",
+        &["--text", "SYNTHETIC 推进"],
+    );
+    assert_eq!(feb[0]["subject_kind"], "commitment");
+    assert_eq!(feb[0]["work_status"], "in_progress");
+    assert_eq!(feb[0]["cumulative"], false);
+    assert_eq!(feb[0]["progress_text"], "SYNTHETIC 推进");
+    let april = add_commitment(
+        d,
+        "2024-04",
+        "lagging",
+        "2024-04-26",
+        &[
+            "--problems",
+            "SYNTHETIC 资金未到位",
+            "--next-steps",
+            "SYNTHETIC 5月协调",
+        ],
+    );
+    assert_eq!(april[0]["work_status"], "lagging");
+    assert_eq!(april[0]["problems"], "SYNTHETIC 资金未到位");
+    let listed = json(&[
+        "--db",
+        d,
+        "--format",
+        "json",
+        "progress",
+        "list",
+        "--commitment",
+        "11",
+    ]);
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    assert!(
+        ok(&[
+            "--db",
+            d,
+            "--format",
+            "table",
+            "progress",
+            "list",
+            "--commitment",
+            "11"
+        ])
+        .contains("lagging")
+    );
+
+    // One subject's months, as the library gives them.
+    let history = json(&[
+        "--db",
+        d,
+        "--format",
+        "json",
+        "lights",
+        "--from",
+        "2024-01",
+        "--to",
+        "2024-04",
+        "--subject",
+        "commitment:11",
+    ]);
+    assert_eq!(
+        month_lights(&history),
+        [
+            Value::from("yellow"),
+            Value::from("green"),
+            Value::from("yellow"),
+            Value::from("red")
+        ]
+    );
+    assert_eq!(history[0]["subject_kind"], "commitment");
+    assert_eq!(history[0]["subject_id"], 11);
+    assert_eq!(history[0]["name"], "居民收入增长与经济增长基本同步");
+    assert_eq!(history[3]["as_of"], "2024-04-30T23:59:59+08:00");
+    let lib = Db::open_with(&db, govreport::OpenMode::ReadOnly).unwrap();
+    let months = lib
+        .light_history(
+            govreport::SubjectKind::Commitment,
+            11,
+            "2024-01",
+            "2024-04",
+            &Default::default(),
+        )
+        .unwrap();
+    for (row, m) in history.as_array().unwrap().iter().zip(&months) {
+        let mut m = lib_json(m);
+        for key in ["subject_kind", "subject_id", "name"] {
+            m[key] = row[key].clone();
+        }
+        assert_eq!(row, &m);
+    }
+    drop(lib);
+
+    // May back on track: with the district's rule April turns yellow, recovered.
+    add_commitment(d, "2024-05", "推进中", "2024-05-27", &[]);
+    let recoloured = json(&[
+        "--db",
+        d,
+        "--format",
+        "json",
+        "lights",
+        "--from",
+        "2024-01",
+        "--to",
+        "2024-05",
+        "--subject",
+        "commitment:11",
+        "--recolour-recovered",
+    ]);
+    assert_eq!(recoloured[3]["light"], "yellow");
+    assert_eq!(recoloured[3]["recovered"], true);
+    // As it looked on 1 May: May knows only April.
+    let then = json(&[
+        "--db",
+        d,
+        "--format",
+        "json",
+        "lights",
+        "--from",
+        "2024-04",
+        "--to",
+        "2024-05",
+        "--subject",
+        "commitment:11",
+        "--known-at",
+        "2024-05-01",
+    ]);
+    assert_eq!(then[1]["light"], "red");
+    assert_eq!(then[1]["as_of"], "2024-05-01");
+
+    // Every commitment, two months: one row each; targets and register projects by --subject.
+    let csv = ok(&[
+        "--db", d, "--format", "csv", "lights", "--from", "2024-01", "--to", "2024-02",
+    ]);
+    assert_eq!(csv.lines().count(), 143 * 2 + 1);
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .starts_with("subject_kind,subject_id,name,period,")
+    );
+    let target = ok(&[
+        "--db",
+        d,
+        "--format",
+        "jsonl",
+        "lights",
+        "--from",
+        "2024-01",
+        "--to",
+        "2024-12",
+        "--subject",
+        "target:10",
+    ]);
+    assert_eq!(target.lines().count(), 12);
+    let table = ok(&[
+        "--db",
+        d,
+        "--format",
+        "table",
+        "lights",
+        "--from",
+        "2024-04",
+        "--to",
+        "2024-04",
+        "--subject",
+        "commitment:11",
+    ]);
+    assert!(
+        table.contains("red 红灯") && table.contains("behind 欠进度"),
+        "{table}"
+    );
+
+    // evaluate: the targets and projects as before, and the commitments.
+    let report = json(&[
+        "--db", d, "--format", "json", "evaluate", "--period", "2024-04",
+    ]);
+    for key in ["period", "config", "targets", "projects", "commitments"] {
+        assert!(!report[key].is_null(), "{key}");
+    }
+    let commitments = report["commitments"].as_array().unwrap();
+    assert_eq!(commitments.len(), 143);
+    let c11 = commitments
+        .iter()
+        .find(|c| c["commitment_id"] == 11)
+        .unwrap();
+    assert_eq!(
+        (&c11["status"], &c11["light"], &c11["reason"]),
+        (
+            &Value::from("behind"),
+            &Value::from("red"),
+            &Value::from("报送滞后")
+        )
+    );
+    assert_eq!(c11["next_steps"], "SYNTHETIC 5月协调");
+    let known = json(&[
+        "--db",
+        d,
+        "--format",
+        "json",
+        "evaluate",
+        "--period",
+        "2024-04",
+        "--known-at",
+        "2024-04-25",
+        "--silent-periods",
+        "3",
+    ]);
+    let c11 = known["commitments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["commitment_id"] == 11)
+        .unwrap();
+    assert_eq!(
+        (&c11["light"], &c11["reason"]),
+        (&Value::from("green"), &Value::from("正常推进"))
+    );
+    let table = ok(&[
+        "--db", d, "--format", "table", "evaluate", "--period", "2024-04",
+    ]);
+    assert!(
+        table.contains("工作任务（143项）") && table.contains("143 commitments:"),
+        "{table}"
+    );
+    assert!(table.contains("lights:"), "the targets' part stays");
+}
+
+#[test]
+fn bad_commitment_records_and_lights_fail_and_change_nothing() {
+    let dir = TempDir::new("badlights");
+    let db = init(&dir);
+    let d = s(&db);
+    add_commitment(d, "2024-03", "推进中", "2024-03-28", &[]);
+    let before = std::fs::read(&db).unwrap();
+    let add = |extra: &[&str], code: i32| {
+        let mut args = vec!["--db", d, "progress", "add", "--period", "2024-06"];
+        args.extend_from_slice(extra);
+        fails(&args, code)
+    };
+    assert!(add(&["--commitment", "99999", "--status", "推进中"], 1).contains("99999"));
+    let m = add(&["--commitment", "11", "--status", "进行中"], 1);
+    assert!(
+        m.contains("--status") && m.contains("in_progress (推进中)"),
+        "{m}"
+    );
+    assert!(add(&["--commitment", "11", "--value", "3", "--unit", "%"], 1).contains("not a value"));
+    assert!(
+        add(
+            &[
+                "--commitment",
+                "11",
+                "--invested-to-date",
+                "5",
+                "--invest-unit",
+                "万元"
+            ],
+            1
+        )
+        .contains("project fields apply to projects")
+    );
+    assert!(
+        add(
+            &[
+                "--commitment",
+                "11",
+                "--status",
+                "done",
+                "--period",
+                "2023-12"
+            ],
+            2
+        )
+        .contains("--period")
+    );
+    add(
+        &["--commitment", "11", "--project", "2", "--status", "done"],
+        2,
+    );
+    assert!(
+        add(
+            &[
+                "--commitment",
+                "11",
+                "--status",
+                "done",
+                "--reported-at",
+                "2024-02-30"
+            ],
+            1
+        )
+        .contains("reported_at")
+    );
+    assert!(
+        add(
+            &[
+                "--commitment",
+                "11",
+                "--status",
+                "done",
+                "--supersedes",
+                "99"
+            ],
+            1
+        )
+        .contains("progress 99 does not exist")
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+
+    let lights = |extra: &[&str], code: i32| {
+        let mut args = vec!["--db", d, "lights"];
+        args.extend_from_slice(extra);
+        fails(&args, code)
+    };
+    assert!(lights(&["--from", "2024-13", "--to", "2024-12"], 1).contains("2024-13"));
+    assert!(lights(&["--from", "2024-06", "--to", "2024-05"], 1).contains("before"));
+    assert!(lights(&["--from", "2024-01", "--to", "2024-Q2"], 1).contains("quarter"));
+    assert!(lights(&["--from", "2010-01", "--to", "2024-12"], 1).contains("120"));
+    assert!(
+        lights(
+            &[
+                "--from",
+                "2024-01",
+                "--to",
+                "2024-02",
+                "--subject",
+                "task:1"
+            ],
+            1
+        )
+        .contains("not for a task")
+    );
+    assert!(
+        lights(
+            &[
+                "--from",
+                "2024-01",
+                "--to",
+                "2024-02",
+                "--subject",
+                "commitment"
+            ],
+            1
+        )
+        .contains("KIND:ID")
+    );
+    assert!(
+        lights(
+            &[
+                "--from",
+                "2024-01",
+                "--to",
+                "2024-02",
+                "--subject",
+                "planet:1"
+            ],
+            1
+        )
+        .contains("subject kind")
+    );
+    assert!(
+        lights(
+            &[
+                "--from",
+                "2024-01",
+                "--to",
+                "2024-02",
+                "--subject",
+                "commitment:99999"
+            ],
+            1
+        )
+        .contains("99999")
+    );
+    assert!(
+        lights(
+            &["--from", "2024-01", "--to", "2024-02", "--known-at", "soon"],
+            1
+        )
+        .contains("known_at")
+    );
+    lights(&["--from", "2024-01"], 2);
+    lights(
+        &[
+            "--from",
+            "2024-01",
+            "--to",
+            "2024-02",
+            "--silent-periods",
+            "-1",
+        ],
+        2,
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before, "lights only reads");
 }

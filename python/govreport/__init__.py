@@ -195,7 +195,9 @@ class Db:
 
     def add_progress(self, record: Mapping[str, Any]) -> int:
         """Adds a progress record (``subject_kind``, ``subject_id``, ``period`` required;
-        the library's shape) and returns its id."""
+        the library's shape) and returns its id. A commitment's record
+        (``"subject_kind": "commitment"``) gives ``work_status`` (``"推进中"`` or
+        ``"in_progress"``; 未启动, 推进中, 已完成, 滞后) and text, no value."""
         return self._db.add_progress(_object(record, "progress record"))
 
     def progress(self, id: int) -> dict:
@@ -215,18 +217,80 @@ class Db:
         return _records(self._db.tasks(report_id))
 
     def evaluate_targets(
-        self, period: str, report_id: Optional[int] = None, as_of: Optional[str] = None
+        self,
+        period: str,
+        report_id: Optional[int] = None,
+        as_of: Optional[str] = None,
+        known_at: Optional[str] = None,
     ) -> Records:
         """Evaluates every target at the end of ``period`` (a month ``2024-05`` or a quarter
-        ``2024-Q3``): completion, gap to 序时进度, status, light."""
-        return _records(self._db.evaluate_targets(period, report_id=report_id, as_of=as_of))
+        ``2024-Q3``): completion, gap to 序时进度, status, light. ``known_at`` (a date or
+        date-time): count only the records reported by then."""
+        return _records(
+            self._db.evaluate_targets(period, report_id=report_id, as_of=as_of, known_at=known_at)
+        )
 
     def evaluate_projects(
-        self, period: str, report_id: Optional[int] = None, as_of: Optional[str] = None
+        self,
+        period: str,
+        report_id: Optional[int] = None,
+        as_of: Optional[str] = None,
+        known_at: Optional[str] = None,
     ) -> dict:
         """The key-project investment summary at the end of ``period``: completion against
         序时进度, 开工率, and each register project's line."""
-        return json.loads(self._db.evaluate_projects(period, report_id=report_id, as_of=as_of))
+        return json.loads(
+            self._db.evaluate_projects(period, report_id=report_id, as_of=as_of, known_at=known_at)
+        )
+
+    def evaluate_commitments(
+        self,
+        period: str,
+        report_id: Optional[int] = None,
+        as_of: Optional[str] = None,
+        known_at: Optional[str] = None,
+        silent_periods: int = 1,
+    ) -> Records:
+        """Every commitment at the end of ``period``, in the report's order: qualitative ones
+        from their latest record (已完成 green; after the deadline red; 滞后 red; no record in
+        the last ``silent_periods`` months yellow; deadline near blue; else green),
+        quantitative ones from their targets (``target_statuses``). Each record has
+        ``status``, ``light``, ``reason``, the latest record's text and ``lead_unit``."""
+        return _records(
+            self._db.evaluate_commitments(
+                period,
+                report_id=report_id,
+                as_of=as_of,
+                known_at=known_at,
+                silent_periods=silent_periods,
+            )
+        )
+
+    def light_history(
+        self,
+        kind: str,
+        id: int,
+        from_: str,
+        to: str,
+        known_at: Optional[str] = None,
+        recolour_recovered: bool = False,
+        silent_periods: int = 1,
+    ) -> Records:
+        """The light of a ``"commitment"``, ``"target"`` or ``"register_project"`` in every
+        month from ``from_`` to ``to`` (``"2024-01"``, both included), each month as known at
+        its end (a correction reported later changes only the months from its own on).
+        ``recolour_recovered``: a red month turns yellow once a later month is green."""
+        return _records(
+            self._db.light_history(
+                kind,
+                id,
+                from_,
+                to,
+                known_at=known_at,
+                recolour_recovered=recolour_recovered,
+                silent_periods=silent_periods,
+            )
+        )
 
     def import_register(
         self,

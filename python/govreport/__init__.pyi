@@ -94,11 +94,37 @@ class Db:
     def add_task(self, task: Mapping[str, Any]) -> int: ...
     def tasks(self, report_id: Optional[int] = ...) -> Records: ...
     def evaluate_targets(
-        self, period: str, report_id: Optional[int] = ..., as_of: Optional[str] = ...
+        self,
+        period: str,
+        report_id: Optional[int] = ...,
+        as_of: Optional[str] = ...,
+        known_at: Optional[str] = ...,
     ) -> Records: ...
     def evaluate_projects(
-        self, period: str, report_id: Optional[int] = ..., as_of: Optional[str] = ...
+        self,
+        period: str,
+        report_id: Optional[int] = ...,
+        as_of: Optional[str] = ...,
+        known_at: Optional[str] = ...,
     ) -> dict: ...
+    def evaluate_commitments(
+        self,
+        period: str,
+        report_id: Optional[int] = ...,
+        as_of: Optional[str] = ...,
+        known_at: Optional[str] = ...,
+        silent_periods: int = ...,
+    ) -> Records: ...
+    def light_history(
+        self,
+        kind: str,
+        id: int,
+        from_: str,
+        to: str,
+        known_at: Optional[str] = ...,
+        recolour_recovered: bool = ...,
+        silent_periods: int = ...,
+    ) -> Records: ...
     def import_register(
         self,
         kind: str,

@@ -32,10 +32,36 @@ class NativeDb:
     def add_task(self, task_json: str) -> int: ...
     def tasks(self, report_id: Optional[int] = ...) -> str: ...
     def evaluate_targets(
-        self, period: str, report_id: Optional[int] = ..., as_of: Optional[str] = ...
+        self,
+        period: str,
+        report_id: Optional[int] = ...,
+        as_of: Optional[str] = ...,
+        known_at: Optional[str] = ...,
     ) -> str: ...
     def evaluate_projects(
-        self, period: str, report_id: Optional[int] = ..., as_of: Optional[str] = ...
+        self,
+        period: str,
+        report_id: Optional[int] = ...,
+        as_of: Optional[str] = ...,
+        known_at: Optional[str] = ...,
+    ) -> str: ...
+    def evaluate_commitments(
+        self,
+        period: str,
+        report_id: Optional[int] = ...,
+        as_of: Optional[str] = ...,
+        known_at: Optional[str] = ...,
+        silent_periods: int = ...,
+    ) -> str: ...
+    def light_history(
+        self,
+        kind: str,
+        id: int,
+        from_: str,
+        to: str,
+        known_at: Optional[str] = ...,
+        recolour_recovered: bool = ...,
+        silent_periods: int = ...,
     ) -> str: ...
     def record(self, kind: str, id: int) -> str: ...
     def import_register(

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use govreport::db::{Db, OpenMode};
 use govreport::registers::{ImportError, ImportOptions};
 use govreport::search::{SearchKind, SearchOptions, SearchOrder};
-use govreport::tracking::{EvaluationConfig, NewOrgUnit, NewProgress, NewTask};
+use govreport::tracking::{EvaluationConfig, NewOrgUnit, NewProgress, NewTask, SubjectKind};
 use govreport::{Error, FigureFilter, Measure, PlaceFilter, PlaceKind, ProjectFilter};
 use pyo3::prelude::*;
 
@@ -319,17 +319,19 @@ impl NativeDb {
         to_json(py, &r)
     }
 
-    #[pyo3(signature = (period, report_id=None, as_of=None))]
+    #[pyo3(signature = (period, report_id=None, as_of=None, known_at=None))]
     fn evaluate_targets(
         &self,
         py: Python<'_>,
         period: &str,
         report_id: Option<i64>,
         as_of: Option<String>,
+        known_at: Option<String>,
     ) -> PyResult<String> {
         let config = EvaluationConfig {
             report_id,
             as_of,
+            known_at,
             ..EvaluationConfig::default()
         };
         let r = self.with(py, |db| db.evaluate_targets(period, &config))?;
@@ -337,20 +339,69 @@ impl NativeDb {
     }
 
     /// The key-project investment summary for `period` (the library's `ProjectSummary`).
-    #[pyo3(signature = (period, report_id=None, as_of=None))]
+    #[pyo3(signature = (period, report_id=None, as_of=None, known_at=None))]
     fn evaluate_projects(
         &self,
         py: Python<'_>,
         period: &str,
         report_id: Option<i64>,
         as_of: Option<String>,
+        known_at: Option<String>,
     ) -> PyResult<String> {
         let config = EvaluationConfig {
             report_id,
             as_of,
+            known_at,
             ..EvaluationConfig::default()
         };
         let r = self.with(py, |db| db.evaluate_projects(period, &config))?;
+        to_json(py, &r)
+    }
+
+    /// Every commitment's evaluation for `period` (the library's `CommitmentStatus` list).
+    #[pyo3(signature = (period, report_id=None, as_of=None, known_at=None, silent_periods=1))]
+    fn evaluate_commitments(
+        &self,
+        py: Python<'_>,
+        period: &str,
+        report_id: Option<i64>,
+        as_of: Option<String>,
+        known_at: Option<String>,
+        silent_periods: u32,
+    ) -> PyResult<String> {
+        let config = EvaluationConfig {
+            report_id,
+            as_of,
+            known_at,
+            silent_periods,
+            ..EvaluationConfig::default()
+        };
+        let r = self.with(py, |db| db.evaluate_commitments(period, &config))?;
+        to_json(py, &r)
+    }
+
+    /// A subject's light month by month (the library's `MonthLight` list).
+    #[pyo3(signature = (kind, id, from_, to, known_at=None, recolour_recovered=false, silent_periods=1))]
+    #[allow(clippy::too_many_arguments)]
+    fn light_history(
+        &self,
+        py: Python<'_>,
+        kind: &str,
+        id: i64,
+        from_: &str,
+        to: &str,
+        known_at: Option<String>,
+        recolour_recovered: bool,
+        silent_periods: u32,
+    ) -> PyResult<String> {
+        let kind = SubjectKind::from_code(kind).py(py)?;
+        let config = EvaluationConfig {
+            known_at,
+            recolour_recovered,
+            silent_periods,
+            ..EvaluationConfig::default()
+        };
+        let r = self.with(py, |db| db.light_history(kind, id, from_, to, &config))?;
         to_json(py, &r)
     }
 

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::seed;
 
 /// The schema version this library writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// The current schema as one readable file with comments: the reference that tests compare
 /// with the result of [`STEPS`]. The library never runs it.
@@ -93,6 +93,11 @@ pub const STEPS: &[Step] = &[
         ],
         ..step!(9, "0009_commitments.sql")
     },
+    // Progress records on commitments: `progress.work_status`, subject kind 'commitment'.
+    Step {
+        after: &[WIDEN_CHECK_OF_VERSION_10],
+        ..step!(10, "0010_commitment_progress.sql")
+    },
 ];
 
 /// Version 2 added the dataset: fill it for the built-in reports the file holds.
@@ -139,6 +144,20 @@ const WIDEN_CHECKS_OF_VERSION_9: DataStep = DataStep {
             "task",
             "'parent', 'none'))",
             "'parent', 'none', 'commitment'))",
+        )
+    },
+};
+
+/// Version 10 loosens the CHECK on `progress.subject_kind`: it gains `'commitment'`.
+const WIDEN_CHECK_OF_VERSION_10: DataStep = DataStep {
+    name: "allow progress subject kind commitment",
+    run: |tx| {
+        widen_check(
+            tx,
+            "progress",
+            "subject_kind = 'register_project'),",
+            "subject_kind = 'register_project'\n                              \
+             OR subject_kind = 'commitment'),",
         )
     },
 };

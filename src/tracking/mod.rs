@@ -11,7 +11,8 @@
 //!   the parent task), milestones ([`Milestone`]) and notes. [`Db::decompose_target`](crate::Db::decompose_target) splits a
 //!   target into sub-items in one call.
 //! * **Progress** ([`Progress`], written with [`NewProgress`]): one report on a target, a
-//!   task, a project the report names or a project of the key-project register, for a month
+//!   task, a project the report names, a project of the key-project register or a
+//!   commitment of the report, for a month
 //!   (`2024-03`) or a quarter (`2024-Q1`). History is append-only — there is no update or
 //!   delete, and the database refuses both — so a correction is a new record whose
 //!   `supersedes_id` names the record it replaces; both stay visible, and the *effective*
@@ -28,8 +29,13 @@
 //! * `cumulative = true` means the value is the year to date (1–N月累计); `false` means the
 //!   period alone.
 //! * Project amounts are money (`万元`, `亿元`, `元`), stored as given and in 元.
+//! * A commitment's record says where the work stands ([`WorkStatus`]: 未启动, 推进中,
+//!   已完成, 滞后) with the narrative fields (进展情况, 存在的问题, 下一步措施); it takes no
+//!   value, unit or project fields (numbers go on the commitment's targets), and no other
+//!   subject takes a work status.
 //! * A correction must supersede an existing record of the same subject that no other record
-//!   supersedes yet.
+//!   supersedes yet, and may not be reported before it (`reported_at`, compared as instants):
+//!   what was known at a date stays reproducible (see [`evaluation`], "As known at").
 //! * Every write is one transaction: a batch with one bad record writes nothing, and the error
 //!   names the record (1-based), the field and the reason.
 //!
@@ -56,8 +62,10 @@ pub mod tasks;
 
 pub use crate::time::Period;
 pub use evaluation::{
-    DistrictTotal, EvaluationConfig, Light, ProjectStatus, ProjectSummary, Status, TargetStatus,
-    ValueSource,
+    CommitmentStatus, DistrictTotal, EvaluationConfig, Light, MonthLight, ProjectStatus,
+    ProjectSummary, Status, TargetStatus, ValueSource,
 };
-pub use progress::{NewProgress, Progress, ProgressBatch, ProjectFields, SubjectKind};
+pub use progress::{
+    NewProgress, Progress, ProgressBatch, ProgressRecord, ProjectFields, SubjectKind, WorkStatus,
+};
 pub use tasks::{Milestone, NewMilestone, NewOrgUnit, NewTask, OrgUnit, SubItem, Task, TaskUpdate};

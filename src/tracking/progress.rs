@@ -1,11 +1,10 @@
-//! Progress records: append-only reports on targets, tasks and projects, one period each.
+//! Progress records: append-only reports on targets, tasks, projects and commitments, one
+//! period each.
 //!
 //! Write one record with [`Db::add_progress`], many in one transaction with
 //! [`Db::append_progress`], or stream any number through a [`ProgressBatch`] (what imports
 //! and the benchmark use: the subjects are loaded once, the insert statement is held, and no
 //! query runs per record unless it corrects another).
-
-use std::collections::HashMap;
 
 use rusqlite::{CachedStatement, Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -16,6 +15,15 @@ use crate::error::{Error, Result};
 use crate::projects::StatusCode;
 use crate::time::{Date, Period, check_datetime, now_utc};
 use crate::units::{base_of, round_sig};
+
+mod subjects;
+mod supersede;
+mod work_status;
+
+use subjects::Subjects;
+use supersede::check_supersedes;
+pub(crate) use supersede::instant_sql;
+pub use work_status::WorkStatus;
 
 /// What a progress record is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -30,6 +38,9 @@ pub enum SubjectKind {
     Project,
     /// A project of the key-project register (`register_project`).
     RegisterProject,
+    /// A commitment of the report (`commitment`): its records carry a [`WorkStatus`] and the
+    /// narrative fields, no value.
+    Commitment,
 }
 
 impl TextCode for SubjectKind {
@@ -38,6 +49,7 @@ impl TextCode for SubjectKind {
         SubjectKind::Task,
         SubjectKind::Project,
         SubjectKind::RegisterProject,
+        SubjectKind::Commitment,
     ];
     const WHAT: &'static str = "subject kind";
 
@@ -48,6 +60,7 @@ impl TextCode for SubjectKind {
             SubjectKind::Task => "task",
             SubjectKind::Project => "project",
             SubjectKind::RegisterProject => "register_project",
+            SubjectKind::Commitment => "commitment",
         }
     }
 }
@@ -107,9 +120,14 @@ pub struct NewProgress {
     pub problems: Option<String>,
     /// 下一步措施.
     pub next_steps: Option<String>,
+    /// Commitments only: where the work stands (code or Chinese word in JSON). Refused on
+    /// other subjects.
+    #[serde(default)]
+    pub work_status: Option<WorkStatus>,
     /// Who reported.
     pub reported_by: Option<String>,
-    /// When, as an ISO date or date-time; defaults to now (UTC). Not before the period began.
+    /// When, as an ISO date or date-time; defaults to now (UTC). Not before the period began,
+    /// and for a correction not before the record it corrects was reported.
     pub reported_at: Option<String>,
     /// The record this one corrects (same subject, not yet superseded).
     pub supersedes_id: Option<i64>,
@@ -136,6 +154,18 @@ impl NewProgress {
         NewProgress {
             subject_kind: SubjectKind::Task,
             ..NewProgress::target(id, period, value, unit)
+        }
+    }
+
+    /// A record for a commitment: where its work stands in `period` (add the narrative fields
+    /// with struct update syntax).
+    pub fn commitment(id: i64, period: &str, status: WorkStatus) -> NewProgress {
+        NewProgress {
+            subject_kind: SubjectKind::Commitment,
+            subject_id: id,
+            period: period.into(),
+            work_status: Some(status),
+            ..Default::default()
         }
     }
 
@@ -205,16 +235,21 @@ pub struct Progress {
     pub planned_start: Option<String>,
     /// Projects: 实际开工.
     pub actual_start: Option<String>,
+    /// Commitments: where the work stands.
+    pub work_status: Option<WorkStatus>,
 }
+
+/// A stored progress record: the name the evaluation API speaks of ([`Progress`] itself).
+pub type ProgressRecord = Progress;
 
 const INSERT_SQL: &str = "INSERT INTO progress (subject_kind, subject_id, period, period_end, \
      value, unit, base_value, cumulative, progress_text, problems, next_steps, reported_by, \
      reported_at, supersedes_id, invested_period, invested_to_date, invest_unit, \
      invested_period_base, invested_to_date_base, status, physical_progress, planned_start, \
-     actual_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, \
-     ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
+     actual_start, work_status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
+     ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
 
-/// The SQL the library uses to insert one progress record (23 parameters, in column order),
+/// The SQL the library uses to insert one progress record (24 parameters, in column order),
 /// for tools that compare against it.
 pub const PROGRESS_INSERT_SQL: &str = INSERT_SQL;
 
@@ -223,8 +258,8 @@ const SELECT_SQL: &str = "SELECT p.id, p.subject_kind, p.subject_id, p.period, p
      p.reported_by, p.reported_at, p.supersedes_id, \
      (SELECT c.id FROM progress c WHERE c.supersedes_id = p.id), \
      p.invested_period, p.invested_to_date, p.invest_unit, p.invested_period_base, \
-     p.invested_to_date_base, p.status, p.physical_progress, p.planned_start, p.actual_start \
-     FROM progress p";
+     p.invested_to_date_base, p.status, p.physical_progress, p.planned_start, p.actual_start, \
+     p.work_status FROM progress p";
 
 pub(crate) fn progress_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Progress> {
     let bad = |i: usize, e: Error| {
@@ -232,6 +267,7 @@ pub(crate) fn progress_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Progr
     };
     let kind: String = r.get(1)?;
     let status: Option<String> = r.get(21)?;
+    let work_status: Option<String> = r.get(25)?;
     Ok(Progress {
         id: r.get(0)?,
         subject_kind: SubjectKind::from_code(&kind).map_err(|e| bad(1, e))?,
@@ -261,105 +297,11 @@ pub(crate) fn progress_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Progr
         physical_progress: r.get(22)?,
         planned_start: r.get(23)?,
         actual_start: r.get(24)?,
+        work_status: work_status
+            .map(|s| WorkStatus::from_code(&s))
+            .transpose()
+            .map_err(|e| bad(25, e))?,
     })
-}
-
-/// What a record needs to know about its subject.
-struct Subject {
-    /// The plan year: period years must equal it.
-    year: i32,
-    /// Targets and tasks: unit, its multiplier to the base unit and the base unit.
-    unit: Option<(String, f64, String)>,
-}
-
-/// The subjects a batch has looked up. The first [`POINT_LOOKUPS`] records of a kind are checked
-/// with one indexed query each, so that a single append reads only its own subject; past that
-/// the whole kind is loaded once into a map, which is cheaper for a large batch.
-#[derive(Default)]
-struct Subjects {
-    maps: [Option<HashMap<i64, Subject>>; 4],
-    point_lookups: [usize; 4],
-    /// The subject found by the last point lookup.
-    last: Option<Subject>,
-}
-
-/// Point lookups per kind before a batch loads every subject of that kind.
-const POINT_LOOKUPS: usize = 64;
-
-impl Subjects {
-    /// `(id, plan year, unit)` of every subject of a kind (`all`), or of the one whose id is
-    /// `?1`.
-    fn sql(kind: SubjectKind, all: bool) -> &'static str {
-        match (kind, all) {
-            (SubjectKind::Target, true) => {
-                "SELECT id, year, unit FROM figure WHERE kind = 'target'"
-            }
-            (SubjectKind::Target, false) => {
-                "SELECT id, year, unit FROM figure WHERE kind = 'target' AND id = ?1"
-            }
-            (SubjectKind::Task, true) => {
-                "SELECT t.id, r.plan_year, t.unit FROM task t JOIN report r ON r.id = t.report_id"
-            }
-            (SubjectKind::Task, false) => {
-                "SELECT t.id, r.plan_year, t.unit FROM task t JOIN report r ON r.id = t.report_id
-                 WHERE t.id = ?1"
-            }
-            (SubjectKind::Project, true) => {
-                "SELECT p.id, r.plan_year, NULL FROM project p JOIN report r ON r.id = p.report_id"
-            }
-            (SubjectKind::Project, false) => {
-                "SELECT p.id, r.plan_year, NULL FROM project p JOIN report r ON r.id = p.report_id
-                 WHERE p.id = ?1"
-            }
-            (SubjectKind::RegisterProject, true) => {
-                "SELECT p.id, r.plan_year, NULL FROM register_project p
-                 JOIN report r ON r.id = p.report_id"
-            }
-            (SubjectKind::RegisterProject, false) => {
-                "SELECT p.id, r.plan_year, NULL FROM register_project p
-                 JOIN report r ON r.id = p.report_id WHERE p.id = ?1"
-            }
-        }
-    }
-
-    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Subject)> {
-        let unit: Option<String> = r.get(2)?;
-        Ok((
-            r.get(0)?,
-            Subject {
-                year: r.get(1)?,
-                unit: unit.map(|u| {
-                    let (base, mult) = base_of(&u);
-                    let base = base.to_string();
-                    (u, mult, base)
-                }),
-            },
-        ))
-    }
-
-    fn load(conn: &Connection, kind: SubjectKind) -> Result<HashMap<i64, Subject>> {
-        let mut st = conn.prepare(Self::sql(kind, true))?;
-        let rows = st.query_map([], Self::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The subject `id` of `kind`, or `None` when there is none.
-    fn get(&mut self, conn: &Connection, kind: SubjectKind, id: i64) -> Result<Option<&Subject>> {
-        let k = kind as usize;
-        if self.maps[k].is_none() {
-            if self.point_lookups[k] < POINT_LOOKUPS {
-                self.point_lookups[k] += 1;
-                self.last = conn
-                    .prepare_cached(Self::sql(kind, false))?
-                    .query_row([id], Self::from_row)
-                    .optional()?
-                    .map(|(_, s)| s);
-                return Ok(self.last.as_ref());
-            }
-            self.maps[k] = Some(Self::load(conn, kind)?);
-        }
-        Ok(self.maps[k].as_ref().and_then(|m| m.get(&id)))
-    }
 }
 
 /// Appends progress records inside one write transaction (`BEGIN IMMEDIATE`), holding the
@@ -473,6 +415,36 @@ impl<'a> ProgressBatch<'a> {
             }
             None => &self.now,
         };
+        // Commitments report where the work stands, in words; nothing else does.
+        let commitment = kind == SubjectKind::Commitment;
+        if commitment && (rec.value.is_some() || rec.unit.is_some()) {
+            return Err(invalid(
+                n,
+                if rec.value.is_some() { "value" } else { "unit" },
+                format!(
+                    "commitment {} is reported with work_status (not_started 未启动, \
+                     in_progress 推进中, done 已完成, lagging 滞后) and text (progress_text \
+                     进展情况, problems 存在的问题, next_steps 下一步措施), not a value: report \
+                     numbers on the targets it carries",
+                    rec.subject_id
+                ),
+            ));
+        }
+        if let Some(w) = rec.work_status
+            && !commitment
+        {
+            return Err(invalid(
+                n,
+                "work_status",
+                format!(
+                    "{:?} is reported on commitments, not on a {}: leave work_status out \
+                     (a {} reports a value or project fields, and text)",
+                    w.code(),
+                    kind.code(),
+                    kind.code()
+                ),
+            ));
+        }
         // Value and unit (targets and tasks).
         let (value, unit, base_value) = match (rec.value, rec.unit.as_deref()) {
             (None, None) => (None, None, None),
@@ -609,7 +581,7 @@ impl<'a> ProgressBatch<'a> {
             }
         }
         if let Some(s) = rec.supersedes_id {
-            check_supersedes(self.conn, n, kind, rec.subject_id, s)?;
+            check_supersedes(self.conn, n, kind, rec.subject_id, s, reported_at)?;
         }
         self.insert.execute(params![
             kind.code(),
@@ -619,7 +591,8 @@ impl<'a> ProgressBatch<'a> {
             value,
             unit,
             base_value,
-            rec.cumulative,
+            // A commitment has no value, so nothing to be cumulative.
+            rec.cumulative && !commitment,
             rec.progress_text,
             rec.problems,
             rec.next_steps,
@@ -635,52 +608,10 @@ impl<'a> ProgressBatch<'a> {
             pf.physical_progress,
             pf.planned_start,
             pf.actual_start,
+            rec.work_status.map(WorkStatus::code),
         ])?;
         self.appended += 1;
         Ok(self.conn.last_insert_rowid())
-    }
-}
-
-fn check_supersedes(
-    conn: &Connection,
-    n: usize,
-    kind: SubjectKind,
-    subject: i64,
-    s: i64,
-) -> Result<()> {
-    {
-        let found: Option<(String, i64, Option<i64>)> = conn
-            .prepare_cached(
-                "SELECT subject_kind, subject_id,
-                        (SELECT c.id FROM progress c WHERE c.supersedes_id = p.id)
-                 FROM progress p WHERE id = ?1",
-            )?
-            .query_row([s], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
-        let Some((k, id, by)) = found else {
-            return Err(Error::NotFound(format!(
-                "progress record {n}, supersedes_id: progress {s} does not exist"
-            )));
-        };
-        if k != kind.code() || id != subject {
-            return Err(invalid(
-                n,
-                "supersedes_id",
-                format!(
-                    "progress {s} is about {k} {id}, not {} {subject}: a correction must \
-                     supersede a record of the same subject",
-                    kind.code()
-                ),
-            ));
-        }
-        if let Some(by) = by {
-            return Err(invalid(
-                n,
-                "supersedes_id",
-                format!("progress {s} is already superseded by {by}; correct {by} instead"),
-            ));
-        }
-        Ok(())
     }
 }
 
@@ -753,6 +684,7 @@ impl Db {
             SubjectKind::Task => "SELECT 1 FROM task WHERE id = ?1",
             SubjectKind::Project => "SELECT 1 FROM project WHERE id = ?1",
             SubjectKind::RegisterProject => "SELECT 1 FROM register_project WHERE id = ?1",
+            SubjectKind::Commitment => "SELECT 1 FROM commitment WHERE id = ?1",
         };
         self.connection()
             .prepare_cached(table)?

@@ -100,12 +100,12 @@ fn wrong_types_name_the_key_and_the_type() {
         (
             json!({"subject_kind": "planet"}),
             "key \"subject_kind\" \"planet\" is not one of target, task, project, \
-             register_project",
+             register_project, commitment",
         ),
         (
             json!({"subject_kind": 1}),
             "key \"subject_kind\" must be a string, one of target, task, project, \
-             register_project",
+             register_project, commitment",
         ),
         (
             json!({"project": 5}),
@@ -201,6 +201,6 @@ fn errors_of_a_type_s_own_checks_are_placed() {
     assert_eq!(
         error::<Ids>(json!({"id": 1, "kinds": ["task", "x"]}), "ids_json"),
         "invalid argument: ids_json key \"kinds\" item 2 \"x\" is not one of target, task, \
-         project, register_project"
+         project, register_project, commitment"
     );
 }

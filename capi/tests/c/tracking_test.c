@@ -604,6 +604,197 @@ static void test_evaluation(govreport_db *db) {
     CHECK_RC(govreport_evaluate_projects_json(NULL, "2024-06", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
 }
 
+/* ---- commitments: progress, evaluation, light history ----------------------------------------- */
+
+/* Whether `needle` occurs in the part of `s` that starts at `start` and ends before the next
+ * `next` (or the end of `s`). */
+static int in_object(const char *s, const char *start, const char *next, const char *needle) {
+    const char *p = s ? strstr(s, start) : NULL;
+    const char *end, *q;
+    if (p == NULL)
+        return 0;
+    end = strstr(p + strlen(start), next);
+    if (end == NULL)
+        end = p + strlen(p);
+    q = strstr(p, needle);
+    return q != NULL && q < end;
+}
+
+static void test_commitments_and_lights(govreport_db *db) {
+    int64_t feb = -1, march = -1, fix = -1, id = -1;
+    long long before;
+    char *s = (char *)&s;
+    char json[1024];
+    const char *c11 = "{\"commitment_id\":11,";
+    const char *next = "{\"commitment_id\":";
+
+    /* Commitment 11 (居民收入增长与经济增长基本同步), SYNTHETIC records: 推进中 for February, 滞后
+     * for March (reported in March), corrected to 推进中 on 10 April, 推进中 for April. */
+    CHECK_RC(govreport_progress_append(db,
+                                       "{\"subject_kind\": \"commitment\", \"subject_id\": 11, \"period\": \"2024-02\", "
+                                       "\"work_status\": \"推进中\", \"progress_text\": \"SYNTHETIC 2月推进\", "
+                                       "\"reported_by\": \"SYNTHETIC\", \"reported_at\": \"2024-02-26\"}",
+                                       &feb),
+             GOVREPORT_OK);
+    CHECK(feb > 0);
+    CHECK_RC(govreport_progress_append(db,
+                                       "{\"subject_kind\": \"commitment\", \"subject_id\": 11, \"period\": \"2024-03\", "
+                                       "\"work_status\": \"lagging\", \"progress_text\": \"SYNTHETIC 3月\", "
+                                       "\"problems\": \"SYNTHETIC 数据滞后\", \"next_steps\": \"SYNTHETIC 4月补报\", "
+                                       "\"reported_at\": \"2024-03-27\"}",
+                                       &march),
+             GOVREPORT_OK);
+    snprintf(json, sizeof json,
+             "{\"subject_kind\": \"commitment\", \"subject_id\": 11, \"period\": \"2024-03\", "
+             "\"work_status\": \"in_progress\", \"progress_text\": \"SYNTHETIC 3月更正\", "
+             "\"supersedes_id\": %lld, \"reported_at\": \"2024-04-10T09:00:00+08:00\"}",
+             (long long)march);
+    CHECK_RC(govreport_progress_append(db, json, &fix), GOVREPORT_OK);
+    CHECK(fix > march);
+    CHECK_RC(govreport_progress_append(db,
+                                       "{\"subject_kind\": \"commitment\", \"subject_id\": 11, \"period\": \"2024-04\", "
+                                       "\"work_status\": \"推进中\", \"reported_at\": \"2024-04-25\"}",
+                                       &id),
+             GOVREPORT_OK);
+    CHECK(history_count(db, "commitment", 11) == 4);
+    CHECK_RC(govreport_progress_history_json(db, "commitment", 11, &s), GOVREPORT_OK);
+    CHECK(contains(s, "\"work_status\":\"lagging\"") && contains(s, "\"work_status\":\"in_progress\""));
+    CHECK(contains(s, "\"value\":null") && contains(s, "\"cumulative\":false"));
+    snprintf(json, sizeof json, "\"superseded_by\":%lld", (long long)fix);
+    CHECK(contains(s, json));
+    govreport_string_free(s);
+
+    /* Evaluated now the correction counts; as known at the end of March it does not. */
+    CHECK_RC(govreport_evaluate_commitments_json(db, "2024-03", NULL, &s), GOVREPORT_OK);
+    CHECK(count_str(s, "{\"commitment_id\":") == 143);
+    CHECK(in_object(s, c11, next, "\"status\":\"on_schedule\",\"light\":\"green\",\"reason\":\"正常推进\""));
+    CHECK(in_object(s, c11, next, "\"kind\":\"qualitative\""));
+    CHECK(in_object(s, c11, next, "\"target_statuses\":[]"));
+    /* Commitment 10 carries target 10: its evaluation comes with it. */
+    CHECK(in_object(s, "{\"commitment_id\":10,", next, "\"target_statuses\":[{\"target_id\":10,"));
+    govreport_string_free(s);
+    CHECK_RC(govreport_evaluate_commitments_json(db, "2024-03", "{\"known_at\": \"2024-03-31\", \"report_id\": 1}", &s),
+             GOVREPORT_OK);
+    CHECK(in_object(s, c11, next, "\"status\":\"behind\",\"light\":\"red\",\"reason\":\"报送滞后\""));
+    CHECK(in_object(s, c11, next, "\"problems\":\"SYNTHETIC 数据滞后\",\"next_steps\":\"SYNTHETIC 4月补报\""));
+    govreport_string_free(s);
+    CHECK_RC(govreport_evaluate_commitments_json(db, "2024-06", "{\"silent_periods\": 0}", &s), GOVREPORT_OK);
+    CHECK(in_object(s, "{\"commitment_id\":13,", next, "\"status\":\"no_data\",\"light\":null"));
+    govreport_string_free(s);
+
+    /* The history: each month as known at its end. */
+    CHECK_RC(govreport_light_history_json(db, "commitment", 11, "2024-01", "2024-04", NULL, &s), GOVREPORT_OK);
+    CHECK(count_str(s, "{\"period\":") == 4);
+    CHECK(contains(s, "{\"period\":\"2024-01\",\"as_of\":\"2024-01-31T23:59:59+08:00\",\"light\":\"yellow\","
+                      "\"status\":\"no_data\",\"latest_record_id\":null,\"recovered\":false}"));
+    CHECK(contains(s, "{\"period\":\"2024-02\",\"as_of\":\"2024-02-29T23:59:59+08:00\",\"light\":\"green\""));
+    snprintf(json, sizeof json,
+             "{\"period\":\"2024-03\",\"as_of\":\"2024-03-31T23:59:59+08:00\",\"light\":\"red\","
+             "\"status\":\"behind\",\"latest_record_id\":%lld,\"recovered\":false}",
+             (long long)march);
+    CHECK(contains(s, json));
+    CHECK(contains(s, "{\"period\":\"2024-04\",\"as_of\":\"2024-04-30T23:59:59+08:00\",\"light\":\"green\""));
+    govreport_string_free(s);
+    CHECK_RC(govreport_light_history_json(db, "commitment", 11, "2024-01", "2024-04", "{\"recolour_recovered\": true}", &s),
+             GOVREPORT_OK);
+    CHECK(contains(s, "{\"period\":\"2024-03\",\"as_of\":\"2024-03-31T23:59:59+08:00\",\"light\":\"yellow\","
+                      "\"status\":\"behind\""));
+    CHECK(count_str(s, "\"recovered\":true") == 1);
+    govreport_string_free(s);
+    CHECK_RC(govreport_light_history_json(db, "target", 10, "2024-01", "2024-12", "{\"yellow_margin\": 5}", &s),
+             GOVREPORT_OK);
+    CHECK(count_str(s, "{\"period\":") == 12 && contains(s, "\"period\":\"2024-12\""));
+    govreport_string_free(s);
+
+    /* Bad records: nothing written, the id 0, the message says what to do. */
+    before = query_n(db, "SELECT count(*) AS n FROM progress");
+    id = 77;
+    CHECK_RC(govreport_progress_append(db,
+                                       "{\"subject_kind\": \"commitment\", \"subject_id\": 11, \"period\": \"2024-06\", "
+                                       "\"value\": 3, \"unit\": \"%\", \"work_status\": \"done\"}",
+                                       &id),
+             GOVREPORT_INVALID_ARGUMENT);
+    CHECK(id == 0 && contains(govreport_errmsg(db), "not a value"));
+    CHECK_RC(govreport_progress_append(db,
+                                       "{\"subject_kind\": \"target\", \"subject_id\": 1, \"period\": \"2024-06\", "
+                                       "\"value\": 5, \"unit\": \"%\", \"work_status\": \"done\"}",
+                                       &id),
+             GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "work_status"));
+    CHECK_RC(govreport_progress_append(db,
+                                       "{\"subject_kind\": \"commitment\", \"subject_id\": 11, \"period\": \"2024-06\", "
+                                       "\"work_status\": \"finished\"}",
+                                       &id),
+             GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "推进中"));
+    CHECK_RC(govreport_progress_append(db,
+                                       "{\"subject_kind\": \"commitment\", \"subject_id\": 99999, \"period\": \"2024-06\", "
+                                       "\"work_status\": \"done\"}",
+                                       &id),
+             GOVREPORT_NOT_FOUND);
+    snprintf(json, sizeof json,
+             "{\"subject_kind\": \"commitment\", \"subject_id\": 11, \"period\": \"2024-02\", "
+             "\"work_status\": \"done\", \"supersedes_id\": %lld, \"reported_at\": \"2024-02-20\"}",
+             (long long)feb);
+    CHECK_RC(govreport_progress_append(db, json, &id), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "reported_at") && contains(govreport_errmsg(db), "before"));
+    CHECK(query_n(db, "SELECT count(*) AS n FROM progress") == before);
+
+    /* Bad evaluations and histories. */
+    s = (char *)&s;
+    CHECK_RC(govreport_evaluate_commitments_json(db, "2024-13", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(s == NULL && contains(govreport_errmsg(db), "2024-13"));
+    CHECK_RC(govreport_evaluate_commitments_json(db, "2024-06", "{\"report_id\": 999}", &s), GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_evaluate_commitments_json(db, "2024-06", "{\"known_at\": \"yesterday\"}", &s),
+             GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "known_at"));
+    CHECK_RC(govreport_evaluate_commitments_json(db, "2024-06", "{\"silent_periods\": -1}", &s),
+             GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "\"silent_periods\""));
+    CHECK_RC(govreport_evaluate_commitments_json(db, "2024-06", "{\"silent_periods\": 121}", &s),
+             GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_commitments_json(db, "2024-06", "{\"recolour_recovered\": \"yes\"}", &s),
+             GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_commitments_json(db, "2024-06", "{\"silence\": 1}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_commitments_json(db, NULL, NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_commitments_json(db, "2024-06", NULL, NULL), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_evaluate_commitments_json(NULL, "2024-06", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(s == NULL);
+    CHECK_RC(govreport_light_history_json(db, "commitment", 11, "2024-13", "2024-12", NULL, &s),
+             GOVREPORT_INVALID_ARGUMENT);
+    CHECK(s == NULL && contains(govreport_errmsg(db), "from"));
+    CHECK_RC(govreport_light_history_json(db, "commitment", 11, "2024-01", "2024-Q4", NULL, &s),
+             GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "quarter"));
+    CHECK_RC(govreport_light_history_json(db, "commitment", 11, "2024-06", "2024-05", NULL, &s),
+             GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "before"));
+    CHECK_RC(govreport_light_history_json(db, "commitment", 11, "2014-01", "2024-01", NULL, &s),
+             GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "120"));
+    CHECK_RC(govreport_light_history_json(db, "task", 1, "2024-01", "2024-02", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_light_history_json(db, "planet", 1, "2024-01", "2024-02", NULL, &s),
+             GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_light_history_json(db, "commitment", 99999, "2024-01", "2024-02", NULL, &s),
+             GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_light_history_json(db, "register_project", 99999, "2024-01", "2024-02", NULL, &s),
+             GOVREPORT_NOT_FOUND);
+    CHECK_RC(govreport_light_history_json(db, "target", 10, "2024-01", "2024-02", "{\"as_of\": \"2024-06-30\"}", &s),
+             GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "as_of"));
+    CHECK_RC(govreport_light_history_json(db, "target", 10, "2024-01", "2024-02", "{", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_light_history_json(db, NULL, 10, "2024-01", "2024-02", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_light_history_json(db, "target", 10, NULL, "2024-02", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_light_history_json(db, "target", 10, "2024-01", NULL, NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_light_history_json(db, "target", 10, "2024-\xff", "2024-02", NULL, &s),
+             GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_light_history_json(db, "target", 10, "2024-01", "2024-02", NULL, NULL),
+             GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_light_history_json(NULL, "target", 10, "2024-01", "2024-02", NULL, &s),
+             GOVREPORT_INVALID_ARGUMENT);
+    CHECK(s == NULL);
+}
+
 /* Two threads append batches through one handle at the same time: no record is lost. */
 struct appender {
     govreport_db *db;
@@ -1105,6 +1296,12 @@ static void test_readonly(const char *dbpath, const char *tmpdir) {
     CHECK(access(path, F_OK) == 0);
     CHECK_RC(govreport_evaluate_targets_json(db, "2024-06", NULL, &s), GOVREPORT_OK);
     govreport_string_free(s);
+    CHECK_RC(govreport_evaluate_commitments_json(db, "2024-06", NULL, &s), GOVREPORT_OK);
+    govreport_string_free(s);
+    CHECK_RC(govreport_light_history_json(db, "commitment", 11, "2024-01", "2024-06", NULL, &s), GOVREPORT_OK);
+    CHECK(count_str(s, "{\"period\":") == 6);
+    govreport_string_free(s);
+    CHECK_RC(govreport_progress_append(db, "{\"subject_kind\": \"commitment\", \"subject_id\": 11, \"period\": \"2024-07\", \"work_status\": \"done\"}", &id), GOVREPORT_READONLY);
     CHECK_RC(govreport_search_json(db, "就业", "{\"limit\": 1}", &s), GOVREPORT_OK);
     CHECK(count_str(s, "\"kind\":") == 1);
     govreport_string_free(s);
@@ -1152,6 +1349,7 @@ int main(int argc, char **argv) {
     test_units_and_tasks(db, &task);
     test_progress(db, task);
     test_evaluation(db);
+    test_commitments_and_lights(db);
     test_threads(db);
     test_registers(db, tmpdir);
     test_decomposition(db, tmpdir);

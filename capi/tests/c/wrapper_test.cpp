@@ -190,6 +190,13 @@ int main(int argc, char **argv) {
     CHECK(contains(db.evaluate_projects_json("2024-Q2", R"({"as_of": "2024-06-30"})"),
                    "\"schedule_pct\":"));
     THROWS(db.evaluate_targets_json("2024-13"), GOVREPORT_INVALID_ARGUMENT);
+    // A commitment's record (SYNTHETIC), its evaluation and its history.
+    CHECK(db.progress_append(R"({"subject_kind": "commitment", "subject_id": 11, "period": "2024-06", "work_status": "滞后", "progress_text": "SYNTHETIC", "reported_at": "2024-06-20"})") > 0);
+    CHECK(contains(db.evaluate_commitments_json("2024-06"), "\"reason\":\"报送滞后\""));
+    CHECK(contains(db.light_history_json("commitment", 11, "2024-05", "2024-06"),
+                   "{\"period\":\"2024-06\",\"as_of\":\"2024-06-30T23:59:59+08:00\",\"light\":\"red\""));
+    THROWS(db.light_history_json("commitment", 11, "2024-06", "2024-05"), GOVREPORT_INVALID_ARGUMENT);
+    THROWS(db.light_history_json("commitment", 99999, "2024-05", "2024-06"), GOVREPORT_NOT_FOUND);
 
     // Decomposition: the draft, imported back unfilled (143 tasks), an existing path refused,
     // a bad file's problems in Error::details().

@@ -64,22 +64,51 @@
 //! report's 年度完成投资 figure, found by metric: the `project_total` of the plan year with
 //! metric `年度完成投资` (scope `重点项目` first), else a target whose metric is
 //! `重点项目年度完成投资`.
+//!
+//! # Commitments
+//!
+//! [`Db::evaluate_commitments`] judges every commitment: qualitative ones from their own
+//! records' [`WorkStatus`](crate::tracking::WorkStatus) (已完成, 逾期, 滞后, silence, a
+//! near deadline), quantitative ones from their targets. The rule is in [`commitments`].
+//!
+//! # As known at
+//!
+//! Every evaluation takes [`EvaluationConfig::known_at`]: with it, only the records whose
+//! `reported_at` is on or before that instant count, and a correction counts — hides the
+//! record it corrects — only if it was reported by then as well. So the evaluation of June
+//! "as known at 2024-07-05" is what a bulletin written on 5 July could say, whatever was
+//! reported or corrected since. Instants compare in China Standard Time (UTC+08:00): a
+//! `reported_at` with a zone is converted, one without is taken as written, a date alone is
+//! the start of its day; a `known_at` date alone is the end of its day. Without `known_at`
+//! every record counts. [`Db::light_history`] evaluates each month as known at its end
+//! ([`history`] says why the history is recomputed rather than stored).
 
 use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+mod asof;
+pub mod commitments;
+pub mod history;
 mod projects;
+
+use asof::{effective_sql, with_known};
+
+pub use commitments::CommitmentStatus;
+pub use history::MonthLight;
 
 use super::progress::SubjectKind;
 use crate::code::TextCode;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::figures::{Comparator, FigureFilter, Measure};
-use crate::time::{Date, Period};
+use crate::figures::{Comparator, Figure, FigureFilter, Measure};
+use crate::time::{Date, Period, check_datetime};
 
 /// Thresholds and the as-of date of an evaluation. The default is what most offices use.
+///
+/// Build one with struct update syntax, so that fields added later take their defaults:
+/// `EvaluationConfig { known_at: Some("2024-06-30".into()), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EvaluationConfig {
     /// The date 序时进度 and deadlines are judged at (ISO); default: the period's last day.
@@ -95,9 +124,22 @@ pub struct EvaluationConfig {
     /// Relative tolerance of `approximately` (左右) targets (default 0.05: 6%左右 is met at
     /// 5.7%).
     pub approx_tolerance: f64,
-    /// Only this report's targets and projects; default: every report's targets, and the
-    /// first report for project totals.
+    /// Only this report's targets, projects and commitments; default: every report's targets
+    /// and commitments, and the first report for project totals.
     pub report_id: Option<i64>,
+    /// Judge with what was known at this instant (ISO date: to the end of that day; or
+    /// date-time): only records whose `reported_at` is on or before it count, and a
+    /// correction counts (hides the record it corrects) only once it is known by then. See
+    /// "As known at" in the module docs. Default `None`: every record.
+    pub known_at: Option<String>,
+    /// Commitments: a commitment with no report for any of the last `silent_periods` months
+    /// up to the period's end has a yellow light (本期未报送); 0 turns the rule off. Default
+    /// 1 (monthly reporting; 3 for offices that report by quarter).
+    pub silent_periods: u32,
+    /// Light history ([`Db::light_history`]): a red month turns yellow (`recovered`) when a
+    /// later month of the range, as known at the range's end, is green or done — one
+    /// district's rule. Default `false`: every month keeps the light it had.
+    pub recolour_recovered: bool,
 }
 
 impl Default for EvaluationConfig {
@@ -110,6 +152,9 @@ impl Default for EvaluationConfig {
             blue_days: 30,
             approx_tolerance: 0.05,
             report_id: None,
+            known_at: None,
+            silent_periods: 1,
+            recolour_recovered: false,
         }
     }
 }
@@ -141,12 +186,25 @@ impl EvaluationConfig {
                 self.blue_days
             )));
         }
+        if let Some(k) = &self.known_at {
+            check_datetime(k, "evaluation known_at")?;
+        }
+        if self.silent_periods > MAX_MONTHS {
+            return Err(Error::InvalidArgument(format!(
+                "evaluation silent_periods: {} months is more than {MAX_MONTHS}; 1 is a month \
+                 without a report, 3 a quarter, 0 turns the rule off",
+                self.silent_periods
+            )));
+        }
         self.as_of
             .as_deref()
             .map(|d| Date::parse(d, "evaluation as_of"))
             .transpose()
     }
 }
+
+/// The longest span, in months, of a silence window or a light history (ten years).
+pub(crate) const MAX_MONTHS: u32 = 120;
 
 /// Where a target stands (office words in brackets).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -407,23 +465,56 @@ fn fold(recs: &[Rec], summable: bool) -> Option<(f64, &str, i64)> {
 /// A target's value to date from its own effective records, with three index seeks (the
 /// latest record; for quantities, the latest cumulative one and the sum of later period
 /// values). Returns `(value, latest period, latest record id)`.
+/// The three statements of [`own_value`], made once.
+struct OwnValueSql {
+    latest: String,
+    cumulative: String,
+    extra: String,
+}
+
+/// The statements of [`own_value`], made once: for every record, and as known at an instant
+/// (`?4`).
+static OWN_VALUE_SQL: std::sync::LazyLock<[OwnValueSql; 2]> = std::sync::LazyLock::new(|| {
+    [None, Some("?4")].map(|k| {
+        let effective = format!(
+            "p.subject_kind = 'target' AND p.subject_id = ?1
+             AND p.period_end > ?2 AND p.period_end <= ?3 AND p.value IS NOT NULL
+             AND {}",
+            effective_sql("p", k)
+        );
+        OwnValueSql {
+            latest: format!(
+                "SELECT p.id, p.period, p.value FROM progress p WHERE {effective}
+                 ORDER BY p.period_end DESC, p.id DESC LIMIT 1"
+            ),
+            cumulative: format!(
+                "SELECT p.value, p.period_end FROM progress p WHERE {effective}
+                 AND p.cumulative = 1 ORDER BY p.period_end DESC, p.id DESC LIMIT 1"
+            ),
+            extra: format!(
+                "SELECT total(p.value) FROM progress p WHERE {effective} AND p.cumulative = 0"
+            ),
+        }
+    })
+});
+
+/// A target's value to date from its own records effective at `known` (see
+/// [`effective_sql`]), with three index seeks (the latest record; for quantities, the latest
+/// cumulative one and the sum of later period values). Returns `(value, latest period, latest
+/// record id)`.
 fn own_value(
     conn: &rusqlite::Connection,
     target: i64,
     year: i32,
     end: &str,
     summable: bool,
+    known: &Option<String>,
 ) -> Result<Option<(f64, String, i64)>> {
-    const EFFECTIVE: &str = "p.subject_kind = 'target' AND p.subject_id = ?1
-        AND p.period_end > ?2 AND p.period_end <= ?3 AND p.value IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.supersedes_id = p.id)";
+    let sql = &OWN_VALUE_SQL[usize::from(known.is_some())];
     let before_year = format!("{}-12-31", year - 1);
     let latest: Option<(i64, String, f64)> = conn
-        .prepare_cached(&format!(
-            "SELECT p.id, p.period, p.value FROM progress p WHERE {EFFECTIVE}
-             ORDER BY p.period_end DESC, p.id DESC LIMIT 1"
-        ))?
-        .query_row(params![target, before_year, end], |r| {
+        .prepare_cached(&sql.latest)?
+        .query_row(&*with_known(&[&target, &before_year, &end], known), |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
@@ -434,11 +525,8 @@ fn own_value(
         return Ok(Some((last_value, period, id)));
     }
     let cumulative: Option<(f64, String)> = conn
-        .prepare_cached(&format!(
-            "SELECT p.value, p.period_end FROM progress p WHERE {EFFECTIVE} AND p.cumulative = 1
-             ORDER BY p.period_end DESC, p.id DESC LIMIT 1"
-        ))?
-        .query_row(params![target, before_year, end], |r| {
+        .prepare_cached(&sql.cumulative)?
+        .query_row(&*with_known(&[&target, &before_year, &end], known), |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?;
@@ -447,10 +535,8 @@ fn own_value(
         None => (0.0, before_year),
     };
     let extra: f64 = conn
-        .prepare_cached(&format!(
-            "SELECT total(p.value) FROM progress p WHERE {EFFECTIVE} AND p.cumulative = 0"
-        ))?
-        .query_row(params![target, after, end], |r| r.get(0))?;
+        .prepare_cached(&sql.extra)?
+        .query_row(&*with_known(&[&target, &after, &end], known), |r| r.get(0))?;
     Ok(Some((base + extra, period, id)))
 }
 
@@ -498,6 +584,22 @@ impl Db {
         if let Some(report_id) = config.report_id {
             self.require_report(report_id)?;
         }
+        let targets = self.targets(&FigureFilter {
+            report_id: config.report_id,
+            ..Default::default()
+        })?;
+        self.evaluate_target_figures(period, config, targets, false)
+    }
+
+    /// [`Db::evaluate_targets`] for the given targets, in their order; `only_these` limits the
+    /// task records read to theirs (for a few targets).
+    pub(crate) fn evaluate_target_figures(
+        &self,
+        period: &str,
+        config: &EvaluationConfig,
+        targets: Vec<Figure>,
+        only_these: bool,
+    ) -> Result<Vec<TargetStatus>> {
         let period = Period::parse(period)?;
         let as_of = config.check()?.unwrap_or(Date {
             y: period.year,
@@ -505,23 +607,25 @@ impl Db {
             d: crate::time::days_in_month(period.year, period.last_month),
         });
         let end = period.end_date();
-        let targets = self.targets(&FigureFilter {
-            report_id: config.report_id,
-            ..Default::default()
-        })?;
         let conn = self.connection();
+        let known = config.known_instant(conn)?;
+        let only: Option<String> = only_these
+            .then(|| serde_json::to_string(&targets.iter().map(|t| t.id).collect::<Vec<_>>()))
+            .transpose()?;
         // Leaf tasks' effective records, by target then task (values in base units).
         let mut tasks: HashMap<i64, Vec<(i64, Vec<Rec>)>> = HashMap::new();
-        let mut st = conn.prepare_cached(
+        let mut st = conn.prepare_cached(&format!(
             "SELECT t.target_id, t.id, p.period, p.period_end, p.id, p.base_value, p.cumulative
              FROM task t CROSS JOIN progress p ON p.subject_kind = 'task' AND p.subject_id = t.id
              WHERE t.target_id IS NOT NULL
+               AND (?2 IS NULL OR t.target_id IN (SELECT value FROM json_each(?2)))
                AND NOT EXISTS (SELECT 1 FROM task s WHERE s.parent_id = t.id)
                AND p.period_end <= ?1 AND p.base_value IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.supersedes_id = p.id)
+               AND {}
              ORDER BY t.target_id, t.id, p.period_end, p.id",
-        )?;
-        let mut rows = st.query([&end])?;
+            effective_sql("p", known.as_ref().map(|_| "?3"))
+        ))?;
+        let mut rows = st.query(&*with_known(&[&end, &only], &known))?;
         while let Some(r) = rows.next()? {
             let list = tasks.entry(r.get(0)?).or_default();
             let task: i64 = r.get(1)?;
@@ -546,7 +650,7 @@ impl Db {
         for t in targets {
             let summable = matches!(t.measure, Measure::Count | Measure::Level);
             let mut value = None;
-            if let Some((v, period, id)) = own_value(conn, t.id, t.year, &end, summable)? {
+            if let Some((v, period, id)) = own_value(conn, t.id, t.year, &end, summable, &known)? {
                 value = Some((v, period, Some(id), ValueSource::Target));
             }
             if value.is_none()

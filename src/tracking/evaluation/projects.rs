@@ -12,6 +12,16 @@ impl Db {
         period: &str,
         config: &EvaluationConfig,
     ) -> Result<ProjectSummary> {
+        Ok(self.project_rows(period, config)?.0)
+    }
+
+    /// [`Db::evaluate_projects`] with, for each row of `projects`, the id of the latest record
+    /// counted.
+    pub(crate) fn project_rows(
+        &self,
+        period: &str,
+        config: &EvaluationConfig,
+    ) -> Result<(ProjectSummary, Vec<Option<i64>>)> {
         if let Some(report_id) = config.report_id {
             self.require_report(report_id)?;
         }
@@ -25,6 +35,7 @@ impl Db {
         let end = p.end_date();
         let year_start = format!("{}-01-01", p.year);
         let conn = self.connection();
+        let known = config.known_instant(conn)?;
         let report_id: i64 = match config.report_id {
             Some(r) => r,
             None => self.report()?.id,
@@ -82,18 +93,20 @@ impl Db {
             any: bool,
         }
         let mut acc: Vec<Acc> = Vec::new();
-        let mut st = conn.prepare_cached(
+        let mut latest_ids: Vec<Option<i64>> = Vec::new();
+        let mut st = conn.prepare_cached(&format!(
             "SELECT p.subject_kind, p.subject_id, p.period, p.period_end, p.invested_period_base,
                     p.invested_to_date_base, p.status, p.physical_progress, p.planned_start,
-                    p.actual_start, pr.name
+                    p.actual_start, pr.name, p.id
              FROM progress p LEFT JOIN project pr
                   ON p.subject_kind = 'project' AND pr.id = p.subject_id
              WHERE p.subject_kind IN ('project', 'register_project')
                AND p.period_end BETWEEN ?1 AND ?2
-               AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.supersedes_id = p.id)
+               AND {}
              ORDER BY p.period_end, p.id",
-        )?;
-        let mut q = st.query([&year_start, &end])?;
+            effective_sql("p", known.as_ref().map(|_| "?3"))
+        ))?;
+        let mut q = st.query(&*with_known(&[&year_start, &end], &known))?;
         while let Some(r) = q.next()? {
             let kind = SubjectKind::from_code(&r.get::<_, String>(0)?)?;
             let sid: i64 = r.get(1)?;
@@ -151,6 +164,10 @@ impl Db {
                 }
             }
             row.latest_period = Some(r.get(2)?);
+            if latest_ids.len() <= idx {
+                latest_ids.resize(idx + 1, None);
+            }
+            latest_ids[idx] = Some(r.get(11)?);
             if let Some(s) = r.get::<_, Option<String>>(6)? {
                 row.status = Some(crate::StatusCode::from_code(&s)?);
             }
@@ -243,8 +260,9 @@ impl Db {
                 }
             },
         );
+        latest_ids.resize(rows.len(), None);
         summary.projects = rows;
-        Ok(summary)
+        Ok((summary, latest_ids))
     }
 
     /// The report's 年度完成投资 for the plan year: see the module docs.
