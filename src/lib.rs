@@ -34,6 +34,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bulletin;
 pub mod code;
 pub mod commitments;
 pub mod db;
