@@ -284,6 +284,17 @@ class Database {
     }
 
     // Search.
+    // Bulletin.
+    /** govreport_bulletin_json(): the 督查通报 of a period as JSON. */
+    std::string bulletin_json(const std::string &period, const char *config_json = nullptr) const {
+        return str(govreport_bulletin_json, db_.get(), period.c_str(), config_json);
+    }
+    /** govreport_bulletin_write(): the bulletin to a new .docx or .html file. */
+    void bulletin_write(const std::string &period, const std::string &path,
+                        const char *config_json = nullptr) const {
+        check(govreport_bulletin_write(db_.get(), period.c_str(), config_json, path.c_str()));
+    }
+
     // Commitments.
     /** govreport_commitments_json(): filter_json as documented there (NULL: all). */
     std::string commitments_json(const char *filter_json = nullptr) const {

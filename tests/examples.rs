@@ -220,6 +220,7 @@ fn benchmarks_run_and_print_their_tables() {
         if cfg!(feature = "xlsx") { 8 } else { 5 },
     );
     check_bench("bench_lights", &["--quick"], Some("one SQL query"), 5);
+    check_bench("bench_bulletin", &["--quick"], Some("one SQL query"), 5);
     let dir = TempDir::new("examples-bench-search");
     let corpus = dir.file("syn.db");
     check_bench(

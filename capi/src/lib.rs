@@ -26,6 +26,7 @@ pub mod args;
 pub mod boundary;
 pub mod out;
 
+pub mod bulletin;
 pub mod commitments;
 pub mod dataset;
 pub mod decomposition;

@@ -53,7 +53,7 @@ const CONFIG_KEYS: &[&str] = &[
     "recolour_recovered",
 ];
 
-fn evaluation_config(text: Option<&str>) -> Result<EvaluationConfig, Failure> {
+pub(crate) fn evaluation_config(text: Option<&str>) -> Result<EvaluationConfig, Failure> {
     let o = Object::parse_opt(text, "config_json", CONFIG_KEYS)?;
     let d = EvaluationConfig::default();
     let c = EvaluationConfig {

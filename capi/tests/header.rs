@@ -17,6 +17,7 @@ const SECTIONS: &[(&str, &str)] = &[
     ("search.rs", "SEARCH"),
     ("tracking.rs", "TRACKING"),
     ("decomposition.rs", "DECOMPOSITION (任务分解表)"),
+    ("bulletin.rs", "BULLETIN (督查通报)"),
     ("registers.rs", "REGISTERS"),
 ];
 

@@ -3,6 +3,7 @@
 //! Data goes to stdout (a table on a terminal, JSON in a pipe, or `--format`), messages to
 //! stderr; the exit code says what kind of failure happened (see [`exit::EXIT_CODES`]).
 
+mod bulletin;
 mod data;
 mod decomposition;
 mod exit;
@@ -85,6 +86,9 @@ enum Command {
     /// The light of each month from --from to --to, as it stood at the month's end (every
     /// commitment, or one --subject).
     Lights(lights::LightsArgs),
+    /// The 督查通报 of a period as a DOCX file (Word/WPS) or an HTML page: counts, a table per
+    /// area, indicators, every lagging commitment, key-project investment with a chart.
+    Bulletin(bulletin::BulletinArgs),
     /// Writes a self-contained copy (vacuumed, DELETE journal) that any SQLite tool opens
     /// read-only.
     Publish {
@@ -271,6 +275,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Evaluate(a) => write::evaluate(&t, &a),
         Command::Decomposition { action } => decomposition::run(&t, &action),
         Command::Lights(a) => lights::lights(&t, &a),
+        Command::Bulletin(a) => bulletin::bulletin(&t, &a),
         Command::Publish { out } => write::publish(&t, &out),
         Command::RebuildSearchIndex => write::rebuild_search_index(&t),
     }

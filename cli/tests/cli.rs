@@ -37,6 +37,7 @@ fn help_lists_every_subcommand_and_the_exit_codes() {
         "evaluate",
         "decomposition",
         "lights",
+        "bulletin",
         "publish",
         "rebuild-search-index",
     ] {

@@ -17,7 +17,7 @@ th,td{border:1px solid #9e9e9e;padding:.25em .4em;vertical-align:top;font-size:.
 th{background:#eeeeee}.light{display:inline-block;width:.9em;height:.9em;\
 border-radius:50%;vertical-align:middle;margin-right:.3em}\
 .period{text-align:center}.summary{font-size:1.1em}\
-@media print{body{margin:0}}";
+td.nowrap{white-space:nowrap}@media print{body{margin:0}}";
 
 fn light_cell(light: Option<super::Light>) -> String {
     format!(
@@ -90,8 +90,8 @@ pub(crate) fn render(b: &Bulletin) -> String {
         for r in &area.rows {
             let _ = write!(
                 s,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}<br><small>{}</small>\
-                 </td><td>{}</td></tr>",
+                "<tr><td class=\"nowrap\">{}</td><td>{}</td><td>{}</td><td class=\"nowrap\">{}\
+                 </td><td>{}<br><small>{}</small></td><td class=\"nowrap\">{}</td></tr>",
                 esc(&r.number),
                 esc(&r.task),
                 opt(&r.lead_unit),

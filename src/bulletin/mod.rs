@@ -24,6 +24,7 @@ use serde::Serialize;
 
 use crate::tracking::Light;
 
+mod assemble;
 mod chart;
 #[cfg(feature = "docx")]
 mod docx;

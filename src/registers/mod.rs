@@ -52,7 +52,7 @@ use crate::error::Error;
 mod import;
 mod limits;
 pub mod projects;
-mod sheet;
+pub(crate) mod sheet;
 pub mod synthetic;
 pub mod villages;
 #[cfg(feature = "xlsx")]

@@ -1310,6 +1310,49 @@ static void test_readonly(const char *dbpath, const char *tmpdir) {
     govreport_close(db);
 }
 
+/* ---- the bulletin ---------------------------------------------------------------------------- */
+
+static void test_bulletin(govreport_db *db, const char *tmpdir) {
+    char *s = (char *)&s;
+    char html[512], docx[512], pdf[512];
+    FILE *f;
+    char magic[2] = {0, 0};
+    snprintf(html, sizeof html, "%s/bulletin.html", tmpdir);
+    snprintf(docx, sizeof docx, "%s/bulletin.docx", tmpdir);
+    snprintf(pdf, sizeof pdf, "%s/bulletin.pdf", tmpdir);
+    remove(html);
+    remove(docx);
+    CHECK_RC(govreport_bulletin_json(db, "2024-06", NULL, &s), GOVREPORT_OK);
+    CHECK(contains(s, "项任务中的") && contains(s, "\"lagging\":[") && contains(s, "\"areas\":["));
+    govreport_string_free(s);
+    CHECK_RC(govreport_bulletin_json(db, "2024-06", "{\"known_at\": \"2024-01-01\"}", &s), GOVREPORT_OK);
+    govreport_string_free(s);
+    s = (char *)&s;
+    CHECK_RC(govreport_bulletin_json(db, "2024-13", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(s == NULL);
+    CHECK_RC(govreport_bulletin_json(db, "2024-06", "{\"colour\": 1}", &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_bulletin_json(db, NULL, NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+    CHECK_RC(govreport_bulletin_json(NULL, "2024-06", NULL, &s), GOVREPORT_INVALID_ARGUMENT);
+
+    CHECK_RC(govreport_bulletin_write(db, "2024-06", NULL, html), GOVREPORT_OK);
+    CHECK_RC(govreport_bulletin_write(db, "2024-06", NULL, html), GOVREPORT_INVALID_ARGUMENT);
+    CHECK(contains(govreport_errmsg(db), "exists"));
+    CHECK_RC(govreport_bulletin_write(db, "2024-06", NULL, docx), GOVREPORT_OK);
+    f = fopen(docx, "rb");
+    CHECK(f != NULL && fread(magic, 1, 2, f) == 2 && magic[0] == 'P' && magic[1] == 'K');
+    if (f)
+        fclose(f);
+    CHECK_RC(govreport_bulletin_write(db, "2024-06", NULL, pdf), GOVREPORT_INVALID_ARGUMENT);
+    f = fopen(pdf, "rb");
+    CHECK(f == NULL);
+    if (f)
+        fclose(f);
+    CHECK_RC(govreport_bulletin_write(db, "2024-06", NULL, "/nonexistent-dir/b.html"), GOVREPORT_IO);
+    CHECK_RC(govreport_bulletin_write(db, "2024-06", NULL, NULL), GOVREPORT_INVALID_ARGUMENT);
+    remove(html);
+    remove(docx);
+}
+
 /* ---- rebuilding the search index ------------------------------------------------------------ */
 
 static void test_rebuild_search_index(govreport_db *db) {
@@ -1354,6 +1397,7 @@ int main(int argc, char **argv) {
     test_registers(db, tmpdir);
     test_decomposition(db, tmpdir);
     test_rebuild_search_index(db);
+    test_bulletin(db, tmpdir);
     govreport_close(db);
 
     /* Reopened: everything was committed; read-only refuses writes. */

@@ -144,6 +144,11 @@ int main(int argc, char **argv) {
     THROWS(db.query_json("DELETE FROM figure"), GOVREPORT_READONLY);
     THROWS(db.query_cursor("SELECT 1; SELECT 2"), GOVREPORT_INVALID_ARGUMENT);
 
+    // The bulletin of June (nothing reported in memory: every commitment unreported).
+    CHECK(contains(db.bulletin_json("2024-06"), "项任务中的"));
+    THROWS(db.bulletin_json("2024-13"), GOVREPORT_INVALID_ARGUMENT);
+    THROWS(db.bulletin_write("2024-06", "/nonexistent-dir/b.html"), GOVREPORT_IO);
+
     // Commitments and what is due.
     CHECK(contains(db.commitments_json(R"({"part": 4})"), "\"part\":4"));
     CHECK(contains(db.commitment_json(1), "地区生产总值增长6%左右"));
