@@ -309,6 +309,61 @@ class Db:
             )
         )
 
+    # --- commitments, what is due, the bulletin ------------------------------------------
+
+    def commitments(self, **filters: Any) -> Records:
+        """Every commitment of parts 二–四 (the export's ``commitments`` records). Filters:
+        ``report_id``, ``part`` (2, 3, 4), ``area`` (part 三's 1–10), ``kind``
+        (``"quantitative"`` or ``"qualitative"``), ``text``."""
+        return _records(self._db.commitments(**filters))
+
+    def commitment(self, id: int) -> dict:
+        """One commitment by id; :class:`NotFound` if there is none."""
+        return json.loads(self._db.commitment(id))
+
+    def due(
+        self,
+        before: Optional[str] = None,
+        after: Optional[str] = None,
+        kinds: Optional[Iterable[str]] = None,
+        report_id: Optional[int] = None,
+        area: Optional[int] = None,
+        stated_only: bool = False,
+    ) -> Records:
+        """Commitments, targets and projects with a deadline in ``[after, before)`` (ISO
+        dates), by deadline; ``kinds`` some of commitment, target, project; ``stated_only``
+        leaves out commitments whose deadline is the plan year's end by default."""
+        if isinstance(kinds, str):
+            kinds = [kinds]
+        return _records(
+            self._db.due(
+                before=before,
+                after=after,
+                kinds=None if kinds is None else list(kinds),
+                report_id=report_id,
+                area=area,
+                stated_only=stated_only,
+            )
+        )
+
+    def bulletin(
+        self, period: str, report_id: Optional[int] = None, known_at: Optional[str] = None
+    ) -> dict:
+        """The 督查通报 of ``period`` as a dict: counts, ``summary``, ``areas``,
+        ``indicators``, ``lagging``, ``projects``. ``known_at``: as it stood at that date."""
+        return json.loads(self._db.bulletin(period, report_id=report_id, known_at=known_at))
+
+    def write_bulletin(
+        self,
+        period: str,
+        path: Union[str, "os.PathLike[str]"],
+        report_id: Optional[int] = None,
+        known_at: Optional[str] = None,
+    ) -> None:
+        """Writes the 督查通报 of ``period`` to the new file ``path`` (``.docx`` or
+        ``.html``); an existing file is refused."""
+        self._db.write_bulletin(period, os.fspath(path), report_id=report_id, known_at=known_at)
+
     # --- search hits, other tools -------------------------------------------------------
 
     def record(self, kind: str, id: int) -> dict:

@@ -1,6 +1,6 @@
 """The PyO3 extension module: JSON strings in and out (govreport.Db wraps it)."""
 
-from typing import Optional
+from typing import List, Optional
 
 class NativeDb:
     def __init__(self, path: Optional[str] = ..., mode: str = ...) -> None: ...
@@ -63,6 +63,34 @@ class NativeDb:
         recolour_recovered: bool = ...,
         silent_periods: int = ...,
     ) -> str: ...
+    def commitments(
+        self,
+        report_id: Optional[int] = ...,
+        part: Optional[int] = ...,
+        area: Optional[int] = ...,
+        kind: Optional[str] = ...,
+        text: Optional[str] = ...,
+    ) -> str: ...
+    def commitment(self, id: int) -> str: ...
+    def due(
+        self,
+        before: Optional[str] = ...,
+        after: Optional[str] = ...,
+        kinds: Optional[List[str]] = ...,
+        report_id: Optional[int] = ...,
+        area: Optional[int] = ...,
+        stated_only: bool = ...,
+    ) -> str: ...
+    def bulletin(
+        self, period: str, report_id: Optional[int] = ..., known_at: Optional[str] = ...
+    ) -> str: ...
+    def write_bulletin(
+        self,
+        period: str,
+        path: str,
+        report_id: Optional[int] = ...,
+        known_at: Optional[str] = ...,
+    ) -> None: ...
     def record(self, kind: str, id: int) -> str: ...
     def import_register(
         self,

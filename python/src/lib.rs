@@ -405,6 +405,106 @@ impl NativeDb {
         to_json(py, &r)
     }
 
+    /// The commitments that pass the filters (the export's `commitments` records).
+    #[pyo3(signature = (report_id=None, part=None, area=None, kind=None, text=None))]
+    fn commitments(
+        &self,
+        py: Python<'_>,
+        report_id: Option<i64>,
+        part: Option<i64>,
+        area: Option<i64>,
+        kind: Option<&str>,
+        text: Option<String>,
+    ) -> PyResult<String> {
+        let filter = govreport::CommitmentFilter {
+            report_id,
+            part,
+            area,
+            kind: kind
+                .map(govreport::CommitmentKind::from_code)
+                .transpose()
+                .py(py)?,
+            text,
+        };
+        let r = self.with(py, |db| db.commitments(&filter))?;
+        to_json(py, &r)
+    }
+
+    /// One commitment by id.
+    fn commitment(&self, py: Python<'_>, id: i64) -> PyResult<String> {
+        let r = self.with(py, |db| db.commitment(id))?;
+        to_json(py, &r)
+    }
+
+    /// Commitments, targets and projects with a deadline in [after, before).
+    #[pyo3(signature = (before=None, after=None, kinds=None, report_id=None, area=None, stated_only=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn due(
+        &self,
+        py: Python<'_>,
+        before: Option<String>,
+        after: Option<String>,
+        kinds: Option<Vec<String>>,
+        report_id: Option<i64>,
+        area: Option<i64>,
+        stated_only: bool,
+    ) -> PyResult<String> {
+        let kinds = kinds
+            .unwrap_or_default()
+            .iter()
+            .map(|k| govreport::DueKind::from_code(k))
+            .collect::<Result<Vec<_>, _>>()
+            .py(py)?;
+        let filter = govreport::DueFilter {
+            before,
+            after,
+            kinds,
+            report_id,
+            area,
+            stated_only,
+        };
+        let r = self.with(py, |db| db.due(&filter))?;
+        to_json(py, &r)
+    }
+
+    /// The 督查通报 of a period (the library's `Bulletin`).
+    #[pyo3(signature = (period, report_id=None, known_at=None))]
+    fn bulletin(
+        &self,
+        py: Python<'_>,
+        period: &str,
+        report_id: Option<i64>,
+        known_at: Option<String>,
+    ) -> PyResult<String> {
+        let config = EvaluationConfig {
+            report_id,
+            known_at,
+            ..EvaluationConfig::default()
+        };
+        let r = self.with(py, |db| db.bulletin(period, &config))?;
+        to_json(py, &r)
+    }
+
+    /// Writes the 督查通报 of a period to a new .docx or .html file.
+    #[pyo3(signature = (period, path, report_id=None, known_at=None))]
+    fn write_bulletin(
+        &self,
+        py: Python<'_>,
+        period: &str,
+        path: std::path::PathBuf,
+        report_id: Option<i64>,
+        known_at: Option<String>,
+    ) -> PyResult<()> {
+        let config = EvaluationConfig {
+            report_id,
+            known_at,
+            ..EvaluationConfig::default()
+        };
+        self.with(py, |db| {
+            db.write_bulletin(period, &config, &path).map(|_| ())
+        })
+    }
+
     /// The record a search hit names, by its kind and id.
     fn record(&self, py: Python<'_>, kind: &str, id: i64) -> PyResult<String> {
         let kind = SearchKind::from_name(kind).py(py)?;

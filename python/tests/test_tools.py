@@ -89,3 +89,47 @@ def test_publish_for_other_tools_and_rebuild_the_index(file_db, tmp_path):
         "WHERE search_index MATCH govreport_search_expr(?)"
     )
     assert db.query(sql, ["量子隧穿"]) == [{"kind": "paragraph"}]
+
+
+def test_commitments_and_what_is_due(db):
+    all_ = db.commitments()
+    assert len(all_) == 143
+    assert len(db.commitments(area=3)) == 14
+    q = db.commitments(part=2, kind="qualitative")
+    assert [c["id"] for c in q] == [11, 13]
+    assert db.commitment(11)["quote"] == "居民收入增长与经济增长基本同步"
+    with pytest.raises(govreport.NotFound):
+        db.commitment(99999)
+    with pytest.raises(govreport.InvalidArgument):
+        db.commitments(kind="vague")
+    due = db.due(before="2024-07-01")
+    assert [(d["kind"], d["id"]) for d in due] == [
+        ("commitment", 410), ("project", 533), ("project", 534),
+        ("commitment", 406), ("project", 568),
+    ]
+    assert [d["id"] for d in db.due(before="2024-07-01", kinds="project")] == [533, 534, 568]
+    with pytest.raises(govreport.InvalidArgument):
+        db.due(before="2024-13-01")
+
+
+def test_the_bulletin_as_a_dict_and_as_files(file_db, tmp_path):
+    db, _ = file_db
+    # SYNTHETIC: one commitment reported lagging in June.
+    db.add_progress({
+        "subject_kind": "commitment", "subject_id": 101, "period": "2024-06",
+        "work_status": "lagging", "problems": "SYNTHETIC 合成问题",
+        "reported_at": "2024-06-25",
+    })
+    b = db.bulletin("2024-06")
+    assert b["summary"].startswith("143项任务中的")
+    assert any(item["commitment_id"] == 101 for item in b["lagging"])
+    html = tmp_path / "june.html"
+    db.write_bulletin("2024-06", html)
+    assert "SYNTHETIC 合成问题" in html.read_text(encoding="utf-8")
+    docx = tmp_path / "june.docx"
+    db.write_bulletin("2024-06", docx)
+    assert docx.read_bytes()[:2] == b"PK"
+    with pytest.raises(govreport.InvalidArgument):
+        db.write_bulletin("2024-06", html)  # exists
+    with pytest.raises(govreport.InvalidArgument):
+        db.bulletin("2024-13")

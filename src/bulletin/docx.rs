@@ -259,5 +259,30 @@ pub(crate) fn render(b: &Bulletin) -> Result<Vec<u8>> {
     let mut out = std::io::Cursor::new(Vec::new());
     doc.pack(&mut out)
         .map_err(|e| Error::Data(format!("writing the bulletin DOCX: {e}")))?;
-    Ok(out.into_inner())
+    deflated(&out.into_inner())
+}
+
+/// The same package with every part deflated: docx-rs stores its parts uncompressed (a
+/// 143-row bulletin is 0.78 MB stored); the XML deflates about tenfold.
+fn deflated(stored: &[u8]) -> Result<Vec<u8>> {
+    use std::io::{Read, Write};
+    let bad = |e: zip::result::ZipError| Error::Data(format!("compressing the bulletin DOCX: {e}"));
+    let mut input = zip::ZipArchive::new(std::io::Cursor::new(stored)).map_err(bad)?;
+    let mut output = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut buf = Vec::new();
+    for i in 0..input.len() {
+        let mut part = input.by_index(i).map_err(bad)?;
+        let name = part.name().map_err(bad)?.to_string();
+        if part.is_dir() {
+            output.add_directory(name, options).map_err(bad)?;
+            continue;
+        }
+        buf.clear();
+        part.read_to_end(&mut buf)?;
+        output.start_file(name, options).map_err(bad)?;
+        output.write_all(&buf)?;
+    }
+    Ok(output.finish().map_err(bad)?.into_inner())
 }

@@ -129,4 +129,6 @@ fn the_docx_holds_the_summary_every_lagging_item_the_fonts_and_the_chart() {
         .filter(|n| n.starts_with("word/media/") && n.ends_with(".png"))
         .collect();
     assert_eq!(media.len(), 1, "the chart image: {media:?}");
+    let document = zip.by_name("word/document.xml").unwrap();
+    assert_eq!(document.compression(), zip::CompressionMethod::Deflated);
 }
