@@ -104,7 +104,10 @@ use crate::db::Db;
 use crate::error::{Error, Result};
 
 mod record;
+mod sql;
 pub use record::Record;
+pub use sql::SEARCH_EXPR_FUNCTION;
+pub(crate) use sql::register_sql_functions;
 
 /// A kind of searchable record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -431,41 +434,6 @@ pub fn fts_expression(query: &str) -> Result<Option<String>> {
         ));
     }
     Ok(expression_for(&terms))
-}
-
-/// The name of the SQL function every [`Db`] registers on its connection:
-/// `govreport_search_expr(query)` is [`fts_expression`] of `query` (NULL when the query gives
-/// no index condition), so SQL run through the library — [`Db::query_json`], `govreport query`,
-/// the C and Python `query` functions — can search the index:
-///
-/// ```sql
-/// SELECT d.kind, d.id, d.text FROM search_index s JOIN search_document d ON d.key = s.rowid
-/// WHERE search_index MATCH govreport_search_expr('乡村振兴')
-/// ```
-///
-/// Other SQLite tools do not have the function; they write the expression it returns
-/// themselves (README.md, "Other tools"). A query above the limits of [`fts_expression`] is
-/// an SQL error with its message.
-pub const SEARCH_EXPR_FUNCTION: &str = "govreport_search_expr";
-
-/// Registers [`SEARCH_EXPR_FUNCTION`] on `conn` (deterministic, one text argument).
-pub(crate) fn register_sql_functions(conn: &Connection) -> Result<()> {
-    use rusqlite::functions::FunctionFlags;
-    conn.create_scalar_function(
-        SEARCH_EXPR_FUNCTION,
-        1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            let query: Option<String> = ctx.get(0)?;
-            let Some(query) = query else {
-                return Ok(None);
-            };
-            let terms = query_terms(&query)
-                .map_err(|e| rusqlite::Error::UserFunctionError(e.to_string().into()))?;
-            Ok(expression_for(&terms))
-        },
-    )?;
-    Ok(())
 }
 
 fn expression_for(terms: &[String]) -> Option<String> {

@@ -77,6 +77,20 @@ impl NativeDb {
     }
 }
 
+/// The evaluation settings the Python methods take; the rest are the library's defaults.
+fn evaluation_config(
+    report_id: Option<i64>,
+    as_of: Option<String>,
+    known_at: Option<String>,
+) -> EvaluationConfig {
+    EvaluationConfig {
+        report_id,
+        as_of,
+        known_at,
+        ..EvaluationConfig::default()
+    }
+}
+
 fn figure_filter(
     report_id: Option<i64>,
     area: Option<i64>,
@@ -328,12 +342,7 @@ impl NativeDb {
         as_of: Option<String>,
         known_at: Option<String>,
     ) -> PyResult<String> {
-        let config = EvaluationConfig {
-            report_id,
-            as_of,
-            known_at,
-            ..EvaluationConfig::default()
-        };
+        let config = evaluation_config(report_id, as_of, known_at);
         let r = self.with(py, |db| db.evaluate_targets(period, &config))?;
         to_json(py, &r)
     }
@@ -348,12 +357,7 @@ impl NativeDb {
         as_of: Option<String>,
         known_at: Option<String>,
     ) -> PyResult<String> {
-        let config = EvaluationConfig {
-            report_id,
-            as_of,
-            known_at,
-            ..EvaluationConfig::default()
-        };
+        let config = evaluation_config(report_id, as_of, known_at);
         let r = self.with(py, |db| db.evaluate_projects(period, &config))?;
         to_json(py, &r)
     }
@@ -370,11 +374,8 @@ impl NativeDb {
         silent_periods: u32,
     ) -> PyResult<String> {
         let config = EvaluationConfig {
-            report_id,
-            as_of,
-            known_at,
             silent_periods,
-            ..EvaluationConfig::default()
+            ..evaluation_config(report_id, as_of, known_at)
         };
         let r = self.with(py, |db| db.evaluate_commitments(period, &config))?;
         to_json(py, &r)
@@ -476,11 +477,7 @@ impl NativeDb {
         report_id: Option<i64>,
         known_at: Option<String>,
     ) -> PyResult<String> {
-        let config = EvaluationConfig {
-            report_id,
-            known_at,
-            ..EvaluationConfig::default()
-        };
+        let config = evaluation_config(report_id, None, known_at);
         let r = self.with(py, |db| db.bulletin(period, &config))?;
         to_json(py, &r)
     }
@@ -495,11 +492,7 @@ impl NativeDb {
         report_id: Option<i64>,
         known_at: Option<String>,
     ) -> PyResult<()> {
-        let config = EvaluationConfig {
-            report_id,
-            known_at,
-            ..EvaluationConfig::default()
-        };
+        let config = evaluation_config(report_id, None, known_at);
         self.with(py, |db| {
             db.write_bulletin(period, &config, &path).map(|_| ())
         })

@@ -77,11 +77,11 @@ impl Db {
                 }),
             }
         }
+        let done: HashMap<i64, bool> = commitments
+            .iter()
+            .map(|c| (c.commitment_id, c.status == Status::Done))
+            .collect();
         for a in &mut areas {
-            let done: HashMap<i64, bool> = commitments
-                .iter()
-                .map(|c| (c.commitment_id, c.status == Status::Done))
-                .collect();
             a.counts = Counts::of(
                 a.rows
                     .iter()
